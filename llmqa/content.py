@@ -1,0 +1,113 @@
+"""The content model: data files, front matter, and the question pages under docs/."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from . import PROJECT_ROOT
+from .errors import ContentError, Problem, display_path
+
+DATA_DIR = PROJECT_ROOT / "data"
+DOCS_DIR = PROJECT_ROOT / "docs"
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n?", re.DOTALL)
+
+
+class LineLoader(yaml.SafeLoader):
+    """SafeLoader that records each mapping's line as `__line__` (1-based)."""
+
+
+def _construct_mapping_with_line(loader: LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_with_line)
+
+
+def load_yaml(path: Path, rule: str = "DATA-YAML", *, with_lines: bool = False):
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader if with_lines else yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ContentError(Problem(display_path(path), (mark.line + 1) if mark else 1, rule, f"invalid YAML: {getattr(exc, 'problem', exc)}")) from exc
+
+
+@lru_cache(maxsize=None)
+def _data(name: str, root: Path) -> object:
+    return load_yaml(root / f"{name}.yml")
+
+
+def topics(root: Path = DATA_DIR) -> list[dict]:
+    return _data("topics", root)
+
+
+def topic_ids(root: Path = DATA_DIR) -> list[str]:
+    return [t["id"] for t in topics(root)]
+
+
+def tags(root: Path = DATA_DIR) -> dict[str, dict]:
+    return _data("tags", root)
+
+
+def ui_strings(language: str, root: Path = DATA_DIR) -> dict[str, str]:
+    """The UI strings of one language, from the single translations file data/ui.yml."""
+    strings = _data("ui", root)
+    missing = [key for key, value in strings.items() if language not in value]
+    if missing:
+        raise ContentError(Problem(display_path(root / "ui.yml"), 1, "DATA-UI", f"no {language!r} text for: {', '.join(missing)}"))
+    return {key: value[language] for key, value in strings.items()}
+
+
+@dataclass
+class Document:
+    """A Markdown file split into front matter and body, with the body's first line number."""
+
+    path: Path
+    meta: dict
+    body: str
+    body_line: int  # 1-based line of the first body line in the file
+    raw: str = field(repr=False, default="")
+
+
+def split_front_matter(text: str, path: Path) -> Document:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return Document(path, {}, text, 1, text)
+    try:
+        meta = yaml.safe_load(match[1]) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark else 1  # +1 for the opening --- line, +1 for 1-based
+        raise ContentError(Problem(display_path(path), line, "FM-YAML", f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}")) from exc
+    if not isinstance(meta, dict):
+        raise ContentError(Problem(display_path(path), 2, "FM-YAML", "front matter must be a mapping"))
+    return Document(path, meta, text[match.end():], match[0].count("\n") + 1, text)
+
+
+def read_document(path: Path) -> Document:
+    return split_front_matter(path.read_text(encoding="utf-8"), path)
+
+
+def dump_front_matter(meta: dict) -> str:
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
+
+
+def language_of(path: Path) -> str:
+    """`page.en.md` is English; `page.md` is the default language (suffix layout)."""
+    suffixes = path.name.split(".")
+    return suffixes[-2] if len(suffixes) > 2 and suffixes[-2] in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def twin_path(path: Path, language: str) -> Path:
+    stem = path.name.split(".")[0]
+    name = f"{stem}.md" if language == DEFAULT_LANGUAGE else f"{stem}.{language}.md"
+    return path.with_name(name)
