@@ -34,8 +34,12 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _source_ref(question) -> dict:
-    return {"article": question.article, "section": question.section, "number": question.number, "line": question.line}
+def _source_ref(question, page_title: str) -> dict:
+    role = "answer" if question.answer else "question"  # "question": only the title comes from there
+    ref = {"article": question.article, "section": question.section, "number": question.number, "line": question.line, "role": role}
+    if question.title != page_title:
+        ref["title"] = question.title  # the wording this source used, when it differs
+    return ref
 
 
 def render_question(page: PageSpec, ui: dict[str, str]) -> str:
@@ -45,7 +49,7 @@ def render_question(page: PageSpec, ui: dict[str, str]) -> str:
         "topic": page.topic,
         "tags": page.tags,
         "status": "answered" if page.answered else "unanswered",
-        "sources": [_source_ref(q) for q in page.occurrences],
+        "sources": [_source_ref(q, page.title) for q in page.occurrences],
     }
     parts = [dump_front_matter(meta)]
     answered = [q for q in page.occurrences if q.answer]
@@ -69,7 +73,7 @@ def render_article_page(source: ParsedSource, ui: dict[str, str]) -> str:
         "topic": spec["topic"],
         "tags": spec["tags"],
         "status": "article",
-        "sources": [{"article": source.id, "section": None, "number": None, "line": source.article_body[0].number}],
+        "sources": [{"article": source.id, "section": None, "number": None, "line": source.article_body[0].number, "role": "article"}],
     }
     return dump_front_matter(meta) + "\n" + render_article(source.article_body, ui)
 

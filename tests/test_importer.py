@@ -1,0 +1,158 @@
+"""Importer tests: lossless, clutter gone, duplicates merged, idempotent, edits protected, bad input."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from llmqa.content import read_document
+from llmqa.errors import ContentError
+from llmqa.importer import run_import
+from llmqa.sources import load_manifest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "sources"
+# Distinctive pieces of page clutter that must not reach any generated page.
+CLUTTER_MARKERS = ["点赞", "一键收藏", "红包", "余额", "hope_wisdom", "青松", "查看答案", "More …", "文章目录", "t.csdnimg.cn", "大模型参数微调、训练、推理", "🌟", "💯"]
+
+
+def _squash(text: str) -> str:
+    text = html.unescape(text.replace("\\", ""))
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> str:
+    """Everything the importer generated (zh pages and front matter), whitespace removed."""
+    lock = (SOURCES / "import.lock.json").read_text(encoding="utf-8")
+    paths = re.findall(r'"(docs/[^"]+)"', lock)
+    return _squash("\n".join((ROOT / p).read_text(encoding="utf-8") for p in paths))
+
+
+def _fragments(line: str, meta: dict) -> list[str]:
+    for wrong, right in (meta.get("typos") or {}).items():
+        line = line.replace(wrong, right)
+    line = re.sub(r"^\s*(?:-\s*\[\d+\]\s*|[•-]\s*|\d+[、.]\s*|\d+\s+(?=\D)|💯\s*|(?:图|表)\d+\s*)", "", line.strip())
+    line = re.sub(r"^(?:- )?💯 ", "", line)
+    for label in ("回答:", "解答:"):
+        line = line.removeprefix(label)
+    return [piece for piece in (_squash(part) for part in line.split(":")) if piece]
+
+
+@pytest.mark.parametrize("meta", load_manifest(SOURCES), ids=lambda m: m["id"])
+def test_nothing_is_lost(meta, corpus):
+    """Every line of every source is in the generated Markdown, unless a clutter rule removed it."""
+    clutter = [re.compile(rule["pattern"]) for rule in meta.get("clutter") or []]
+    lines = (SOURCES / meta["file"]).read_text(encoding="utf-8").splitlines()
+    if meta.get("trailing_clutter"):
+        start = re.compile(meta["trailing_clutter"]["start"])
+        lines = lines[: next(i for i, line in enumerate(lines) if start.match(line))]
+    missing = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or any(p.search(line) for p in clutter):
+            continue
+        if meta.get("question_index") and re.match(meta["question_index"]["group"], line.strip()):
+            line = re.match(meta["question_index"]["group"], line.strip())[1]
+        for fragment in _fragments(line, meta):
+            if fragment not in corpus:
+                missing.append(f"{meta['file']}:{number}: {fragment[:60]}")
+    assert not missing, "lost source text:\n" + "\n".join(missing)
+
+
+def test_clutter_is_gone(corpus):
+    for marker in CLUTTER_MARKERS:
+        assert _squash(marker) not in corpus, marker
+
+
+def test_trailing_widgets_removed_from_000(corpus):
+    assert "抵扣说明" not in corpus and "扫码支付" not in corpus
+
+
+def test_duplicates_between_000_and_001_are_merged():
+    merged = {
+        "continued-pretraining-data", "avoid-forgetting-general-ability", "chat-or-base-model", "domain-evaluation-set",
+    }
+    for path in ROOT.glob("docs/*/*.md"):
+        document = read_document(path)
+        if document.meta.get("id") in merged:
+            articles = [s["article"] for s in document.meta["sources"]]
+            assert articles == ["000", "001"], path
+            assert "{ #answer-1 }" in document.body and "{ #answer-2 }" in document.body
+            merged.discard(document.meta["id"])
+    assert not merged, f"not found: {merged}"
+
+
+def test_import_is_idempotent(project_copy):
+    before = {p: p.read_bytes() for p in project_copy.rglob("*") if p.is_file()}
+    outcomes = run_import(project_copy)
+    assert {o.action for o in outcomes} <= {"unchanged", "kept-edited"}
+    after = {p: p.read_bytes() for p in project_copy.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_edited_file_is_never_overwritten(project_copy):
+    target = project_copy / "docs/sft/chat-or-base-model.md"
+    edited = target.read_text(encoding="utf-8") + "\n补充:一位贡献者加的内容。\n"
+    target.write_text(edited, encoding="utf-8")
+    (project_copy / "sources/000_ec2fe5e24deb97dd.txt").write_text(
+        (project_copy / "sources/000_ec2fe5e24deb97dd.txt").read_text(encoding="utf-8").replace("基座模型的选择取决于", "基座模型的选取取决于"), encoding="utf-8"
+    )
+    outcomes = {o.path: o.action for o in run_import(project_copy)}
+    assert outcomes["docs/sft/chat-or-base-model.md"] == "kept-edited"
+    assert target.read_text(encoding="utf-8") == edited
+
+
+def test_unedited_file_follows_its_source(project_copy):
+    source = project_copy / "sources/001_4f3d5d9f020c531c.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("导致生成的文本缺乏多样性和创造性", "导致生成的文本缺乏多样性"), encoding="utf-8")
+    outcomes = {o.path: o.action for o in run_import(project_copy)}
+    assert outcomes["docs/generation/what-is-repetition.md"] == "updated"
+    assert "缺乏多样性。" in (project_copy / "docs/generation/what-is-repetition.md").read_text(encoding="utf-8")
+
+
+def _snapshot(root: Path) -> dict:
+    return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_non_utf8_source_fails_naming_file_and_line_and_writes_nothing(project_copy):
+    source = project_copy / "sources/002_820905de5a9ebfbd.txt"
+    data = source.read_bytes().split(b"\n")
+    data[6] = data[6] + b"\xff\xfe"
+    source.write_bytes(b"\n".join(data))
+    (project_copy / "docs/sft/chat-or-base-model.md").unlink()  # would be re-created by a successful run
+    before = _snapshot(project_copy)
+    with pytest.raises(ContentError) as error:
+        run_import(project_copy)
+    assert "sources/002_820905de5a9ebfbd.txt:7: IMPORT-DECODE" in str(error.value)
+    assert _snapshot(project_copy) == before
+
+
+def test_malformed_numbering_fails_with_line(project_copy):
+    source = project_copy / "sources/001_4f3d5d9f020c531c.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("5、目前比较受欢迎", "7、目前比较受欢迎"), encoding="utf-8")
+    before = _snapshot(project_copy)
+    with pytest.raises(ContentError) as error:
+        run_import(project_copy)
+    message = str(error.value)
+    assert "001_4f3d5d9f020c531c.txt:" in message and "jumps from 4 to 7" in message
+    assert _snapshot(project_copy) == before
+
+
+def test_uncatalogued_question_fails(project_copy):
+    source = project_copy / "sources/003_75759cbe9a79bb49.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("6 训练大模型找数据集哪里找?", "6 训练大模型去哪里找数据集?"), encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        run_import(project_copy)
+    assert "IMPORT-CATALOG" in str(error.value) and "does not match" in str(error.value)
+
+
+def test_cli_reports_errors_and_exits_nonzero(project_copy):
+    (project_copy / "sources/manifest.yml").write_text("- id: '000'\n  file: [unclosed\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "llmqa", "--root", str(project_copy), "import"], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "manifest.yml:" in result.stderr and "IMPORT-MANIFEST" in result.stderr
