@@ -7,6 +7,7 @@ helpers in llmqa; the markup lives in overrides/partials/kb/.
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -130,3 +131,12 @@ def on_page_context(context, page, config, nav):
         kb["other_title"] = entry.title("en" if language == "zh" else "zh") if entry.translated("en") else None
     context["kb"] = kb
     return context
+
+
+def on_post_build(config):
+    # Material's instant navigation reads <language root>/sitemap.xml; mkdocs-static-i18n writes
+    # one combined sitemap at the site root, so give each other language a copy of it.
+    site_dir, language = Path(config.site_dir), _language(config)
+    if language != "zh":  # every language builds into the same site_dir, under its own prefix
+        for name in ("sitemap.xml", "sitemap.xml.gz"):
+            shutil.copyfile(site_dir / name, site_dir / language / name)

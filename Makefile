@@ -1,0 +1,32 @@
+# Two commands for a newcomer: `make serve` (site on http://127.0.0.1:8000) and `make test`.
+# Both create .venv from pyproject.toml on first use.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build test import check browser clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+serve: $(VENV)/.installed
+	$(PY) -m mkdocs serve -a 127.0.0.1:8000
+
+build: $(VENV)/.installed
+	$(PY) -m mkdocs build --strict
+
+import: $(VENV)/.installed
+	$(PY) -m llmqa import
+
+browser:
+	bash scripts/ensure-browser
+
+test: $(VENV)/.installed browser
+	$(PY) -m pytest
+
+clean:
+	rm -rf site .pytest_cache

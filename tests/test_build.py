@@ -1,0 +1,122 @@
+"""Build tests: the strict build succeeds and its HTML has every page, in both languages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from llmqa.content import read_document, topics
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+
+def question_docs() -> list[tuple[str, dict]]:
+    found = []
+    topic_ids = {t["id"] for t in topics()}
+    for path in sorted(DOCS.glob("*/*.md")):
+        if path.parent.name in topic_ids and not path.name.startswith("index") and path.name.count(".") == 1:
+            found.append((path.relative_to(DOCS).with_suffix("").as_posix(), read_document(path).meta))
+    return found
+
+
+def read(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_strict_build_has_no_warnings(build):
+    result, _ = build
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr + result.stdout
+
+
+def test_every_question_page_exists_in_both_languages(site):
+    pages = question_docs()
+    assert len(pages) >= 240
+    for path, meta in pages:
+        zh, en = read(site, path), read(site, f"en/{path}")
+        assert f"<h1>{meta['title']}</h1>" in zh, path
+        assert 'lang="en"' in en and 'lang="zh"' in zh
+
+
+def test_home_shows_topic_cards_with_counts(site):
+    zh, en = read(site, ""), read(site, "en")
+    counts = {t["id"]: 0 for t in topics()}
+    for path, meta in question_docs():
+        if meta.get("status") != "article":
+            counts[path.split("/")[0]] += 1
+    for topic in topics():
+        assert topic["zh"]["name"] in zh and topic["en"]["name"].replace("&", "&amp;") in en
+        assert f'href="{topic["id"]}/"' in zh
+        assert f"{counts[topic['id']]} 道题" in zh and f"{counts[topic['id']]} questions" in en
+    assert counts["sft"] > 0 and counts["few-shot"] > 0
+
+
+def test_topic_pages_list_all_their_questions(site):
+    by_topic: dict[str, list[str]] = {}
+    for path, _ in question_docs():
+        topic, slug = path.split("/")
+        by_topic.setdefault(topic, []).append(slug)
+    for topic, slugs in by_topic.items():
+        for language_prefix in ("", "en/"):
+            page = read(site, f"{language_prefix}{topic}")
+            for slug in slugs:
+                assert f'href="{slug}/"' in page, (topic, slug, language_prefix)
+
+
+def test_merged_question_credits_both_sources(site):
+    page = read(site, "sft/chat-or-base-model")
+    credits = re.findall(r'class="kb-answer-source" data-search-exclude>(.*?)</p>', page, re.DOTALL)
+    assert len(credits) == 2
+    assert "../../sources/000/" in credits[0] and "第 4 题" in credits[0]
+    assert "../../sources/001/" in credits[1] and "二、进阶篇" in credits[1] and "第 14 题" in credits[1]
+
+
+def test_english_fallback_page_says_it_is_not_translated(site):
+    untranslated = [path for path, meta in question_docs() if not (DOCS / f"{path}.en.md").exists()]
+    assert untranslated, "every page is translated: this test needs a new subject"
+    page = read(site, f"en/{untranslated[0]}")
+    assert "kb-untranslated" in page and "Not yet translated" in page
+
+
+def test_unanswered_question_is_marked(site):
+    path = next(path for path, meta in question_docs() if meta.get("status") == "unanswered")
+    assert "待解答" in read(site, path) and "Awaiting an answer" in read(site, f"en/{path}")
+
+
+def test_edit_button_opens_the_page_source(site):
+    assert 'href="https://github.com/llm-interview-kb/llm-interview-kb/edit/main/docs/sft/chat-or-base-model.md"' in read(site, "sft/chat-or-base-model")
+    translated = next((p for p, _ in question_docs() if (DOCS / f"{p}.en.md").exists()), None)
+    assert translated
+    assert f'edit/main/docs/{translated}.en.md"' in read(site, f"en/{translated}")
+
+
+def test_navigation_is_pruned(site):
+    page = read(site, "sft/chat-or-base-model")
+    assert 'href="../what-is-finetuning/"' in page  # same section
+    assert "what-is-repetition" not in page  # another section's pages are not carried along
+
+
+def test_language_switcher_and_no_third_party_fonts(site):
+    page = read(site, "sft/chat-or-base-model")
+    assert 'hreflang="en"' in page and 'hreflang="zh"' in page
+    assert "fonts.googleapis.com" not in page and "fonts.gstatic.com" not in page
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_source_pages_list_their_questions(site, language):
+    prefix = "" if language == "zh" else "en/"
+    page = read(site, f"{prefix}sources/001")
+    assert page.count('class="kb-topic-label"') == 32  # all 32 questions, merged ones included
+    assert "what-is-repetition/" in page
+
+
+def test_chinese_search_index_is_segmented(site):
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert "\\u200b" in index["config"]["separator"] or "\u200b" in index["config"]["separator"]
+    text = next(doc["text"] for doc in index["docs"] if doc["location"] == "generation/what-is-repetition/#answer-1")
+    assert "复读机\u200b" in text  # jieba's word boundaries
+    assert "本\u200b回答\u200b来源" not in text  # credits are excluded from search
