@@ -111,3 +111,22 @@ def twin_path(path: Path, language: str) -> Path:
     stem = path.name.split(".")[0]
     name = f"{stem}.md" if language == DEFAULT_LANGUAGE else f"{stem}.{language}.md"
     return path.with_name(name)
+
+
+def source_fingerprint(document: Document) -> str:
+    """Fingerprint of a Chinese page's translatable text; its English twin records it as `zh_hash`."""
+    import hashlib
+
+    text = f"{document.meta.get('title', '')}\n{document.body.strip()}\n"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def stamp_translation(en_path: Path) -> str:
+    """Record in an English page the fingerprint of the Chinese page it translates."""
+    zh = read_document(twin_path(en_path, DEFAULT_LANGUAGE))
+    en = read_document(en_path)
+    fingerprint = source_fingerprint(zh)
+    meta = {k: v for k, v in en.meta.items() if k != "zh_hash"}
+    meta["zh_hash"] = fingerprint
+    en_path.write_text(dump_front_matter(meta) + en.body, encoding="utf-8")
+    return fingerprint
