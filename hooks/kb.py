@@ -6,6 +6,7 @@ helpers in llmqa; the markup lives in overrides/partials/kb/.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -14,8 +15,19 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.nav import Section
 from mkdocs.utils import get_relative_url
 
-from llmqa.content import ui_strings
-from llmqa.render import answer_credits, insert_after_answer_headings, page_kind
+from mkdocs.exceptions import PluginError
+
+from llmqa.content import LANGUAGES, ui_strings
+from llmqa.errors import ContentError
+from llmqa.render import (
+    answer_credits,
+    expand_cross_references,
+    glossary_matcher,
+    insert_after_answer_headings,
+    mark_terms,
+    page_kind,
+    split_search_index,
+)
 from llmqa.site import SiteModel, load_site
 
 _state: dict = {}
@@ -46,8 +58,13 @@ def on_config(config):
 
 def on_files(files, config):
     # Read the front matter once per language build (two reads of ~500 small files).
-    _state["model"] = load_site(_state["docs_dir"], _state["sources_dir"])
+    try:
+        _state["model"] = load_site(_state["docs_dir"], _state["sources_dir"])
+        _state["model"].related  # computed once per model, shared by both language builds
+    except ContentError as error:
+        raise PluginError(str(error)) from error
     _state["topic_ids"] = {t["id"] for t in _state["model"].topics}
+    _state["glossary_matcher"] = glossary_matcher(_state["model"].glossary)
     _state.pop("fragment_env", None)  # per language build
     return files
 
@@ -78,14 +95,43 @@ def on_env(env, config, files):
     language = _language(config)
     env.globals["kb_ui"] = ui_strings(language)
     env.globals["kb_language"] = language
+    env.globals["kb_prefix"] = "" if language == "zh" else f"{language}/"  # for links from the site root
     return env
 
 
+def _fragment_env(config, files):
+    if "fragment_env" not in _state:  # on_env comes after page content, so render fragments with our own env
+        _state["fragment_env"] = on_env(config.theme.get_env(), config, files)
+    return _state["fragment_env"]
+
+
+def _render(name, config, files, page, **values) -> str:
+    template = _fragment_env(config, files).get_template(f"partials/kb/{name}")
+    return template.render(page=page, config=config, base_url=get_relative_url(".", page.url), **values)
+
+
 def on_page_markdown(markdown, page, config, files):
+    model: SiteModel = _state["model"]
+    language = _language(config)
     kind = page_kind(page.file.src_uri.replace(".en.md", ".md"), page.meta, _state["topic_ids"])
     if kind == "topic":  # topic names live in data/topics.yml only
-        page.meta["title"] = _state["model"].topic(page.file.src_uri.split("/")[0])[_language(config)]["name"]
-    return markdown
+        page.meta["title"] = model.topic(page.file.src_uri.split("/")[0])[language]["name"]
+    if kind == "glossary":  # rendered as Markdown so that every term is a search entry
+        markdown += _render("glossary.md", config, files, page, terms=sorted(model.glossary, key=lambda t: t[language].lower()), language=language)
+    try:
+        return expand_cross_references(markdown, page.file.src_uri, model, language, f"docs/{page.file.src_uri}", _body_line(page))
+    except ContentError as error:
+        raise PluginError(str(error)) from error
+
+
+def _body_line(page) -> int:
+    """Line of the first body line in the source file (after the front matter)."""
+    text = page.file.content_string
+    if text.startswith("---\n"):
+        end = text.find("\n---", 4)
+        if end != -1:
+            return text[: end + 4].count("\n") + 2
+    return 1
 
 
 def on_page_content(html, page, config, files):
@@ -93,19 +139,26 @@ def on_page_content(html, page, config, files):
     entry = model.by_id().get(page.meta.get("id"))
     if entry is None:
         return html
-    credits = answer_credits(entry, model, _language(config))
-    if "fragment_env" not in _state:  # on_env comes after page content, so render fragments with our own env
-        _state["fragment_env"] = on_env(config.theme.get_env(), config, files)
-    template = _state["fragment_env"].get_template("partials/kb/answer-source.html")
+    language = _language(config)
+    credits = answer_credits(entry, model, language)
+    translated = page.file.locale != "zh"
 
-    def render(number: int) -> str:
-        if number > len(credits):
-            return ""
-        return template.render(
-            credit=credits[number - 1], translated=page.file.locale != "zh", page=page, base_url=get_relative_url(".", page.url), config=config,
-        )
+    def credit(number: int) -> str:
+        return _render("answer-source.html", config, files, page, credit=credits[number - 1], translated=translated) if number <= len(credits) else ""
 
-    return insert_after_answer_headings(html, render)
+    def term_link(term, text) -> str:
+        return _render("term.html", config, files, page, term=term, text=text, language=language)
+
+    html = insert_after_answer_headings(html, credit)
+    matcher, by_alias = _state["glossary_matcher"]
+    html, terms = mark_terms(html, matcher, by_alias, term_link)
+    # Visible and indexed: the title in the other language, and the page's terms with their aliases,
+    # so that an English query on the Chinese site (and the reverse) finds this page.
+    other = "en" if language == "zh" else "zh"
+    shows_other = entry.translated(other) and page.file.locale == language  # a fallback page's title is already Chinese
+    header = _render("subtitle.html", config, files, page, title=entry.title(other) if shows_other else None, other=other)
+    footer = _render("page-terms.html", config, files, page, terms=terms, language=language, other=other)
+    return header + html + footer
 
 
 def on_page_context(context, page, config, nav):
@@ -119,6 +172,10 @@ def on_page_context(context, page, config, nav):
         topic_id = page.file.src_uri.split("/")[0]
         kb["topic"] = model.topic(topic_id)[language]
         kb["listing"] = model.topic_listing(topic_id, language)
+    elif kind == "tags":
+        kb["tag_index"] = model.tag_index(language)
+    elif kind == "errata":
+        kb["notes"] = model.notes(language)
     elif kind == "source":
         source_id = page.meta.get("source")
         kb["source"] = model.source(source_id)
@@ -128,15 +185,26 @@ def on_page_context(context, page, config, nav):
         kb["entry"] = model.link(entry, language)
         kb["status"] = entry.status
         kb["translated"] = page.file.locale == language
-        kb["other_title"] = entry.title("en" if language == "zh" else "zh") if entry.translated("en") else None
+        kb["related"] = model.related_links(entry.id, language)
+        kb["report_title"] = entry.title(language)
     context["kb"] = kb
     return context
 
 
+@event_priority(-200)  # after mkdocs-static-i18n's own post-build step
 def on_post_build(config):
-    # Material's instant navigation reads <language root>/sitemap.xml; mkdocs-static-i18n writes
-    # one combined sitemap at the site root, so give each other language a copy of it.
-    site_dir, language = Path(config.site_dir), _language(config)
-    if language != "zh":  # every language builds into the same site_dir, under its own prefix
+    i18n = config.plugins["i18n"]
+    site_dir = Path(config.site_dir)  # every language builds into it, under its own prefix
+    if i18n.building:  # a nested build of a non-default language
+        # Material's instant navigation reads <language root>/sitemap.xml; mkdocs-static-i18n writes
+        # one combined sitemap at the site root, so give this language a copy of it.
         for name in ("sitemap.xml", "sitemap.xml.gz"):
-            shutil.copyfile(site_dir / name, site_dir / language / name)
+            shutil.copyfile(site_dir / name, site_dir / i18n.current_language / name)
+        return
+    # The outer build is over: every language is built and the search index merged. Split it.
+    index_path = site_dir / "search" / "search_index.json"
+    merged = json.loads(index_path.read_text(encoding="utf-8"))
+    for code, index in split_search_index(merged, list(LANGUAGES)).items():
+        target = index_path if code == "zh" else site_dir / code / "search" / "search_index.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

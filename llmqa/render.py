@@ -20,6 +20,8 @@ def page_kind(src_uri: str, meta: dict, topic_ids: set[str]) -> str:
         return "topic"
     if len(parts) == 2 and parts[0] == "sources" and name != "index":
         return "source"
+    if len(parts) == 1 and name in ("glossary", "tags", "errata"):
+        return name
     if len(parts) == 2 and parts[0] in topic_ids and "id" in meta:
         return "article" if meta.get("status") == "article" else "question"
     return "other"
@@ -48,3 +50,109 @@ def answer_credits(entry: Entry, model: SiteModel, language: str) -> list[dict]:
 def insert_after_answer_headings(html: str, render_credit) -> str:
     """Put `render_credit(n)` right after each `<h2 id="answer-n">`; n is 1-based."""
     return ANSWER_HEADING.sub(lambda m: m[1] + render_credit(int(m[2])), html)
+
+
+_CODE_SPANS = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.DOTALL)
+
+
+def expand_cross_references(markdown: str, src_uri: str, model: SiteModel, language: str, where: str, first_body_line: int = 1) -> str:
+    """`[[question-id]]` becomes a Markdown link titled in the page's language.
+
+    The link targets the Chinese file; mkdocs-static-i18n resolves it per language.
+    Unknown ids raise ContentError with file and line. Code is left untouched.
+    """
+    from .errors import ContentError, Problem
+    from .site import CROSS_REFERENCE
+
+    depth = src_uri.count("/")
+    entries = model.by_id()
+    problems = []
+    parts = _CODE_SPANS.split(markdown)
+    offset = 0
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+
+            def replace(match: re.Match) -> str:
+                entry = entries.get(match[1])
+                if entry is None:
+                    line = first_body_line + markdown[: offset + match.start()].count("\n")
+                    problems.append(Problem(where, line, "XREF-UNKNOWN", f"cross-reference [[{match[1]}]] names no question"))
+                    return match[0]
+                target = "../" * depth + entry.src_paths[DEFAULT_LANGUAGE]
+                return f"[{entry.title(language)}]({target})"
+
+            parts[index] = CROSS_REFERENCE.sub(replace, part)
+        offset += len(part)
+    if problems:
+        raise ContentError(problems)
+    return "".join(parts)
+
+
+_SKIP_TAGS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "abbr", "script", "style", "kbd", "button"}
+_TAG = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*?(/?)>")
+
+
+def glossary_matcher(glossary: list[dict]) -> tuple[re.Pattern, dict[str, dict]]:
+    """One regex over every alias, longest first; ASCII aliases only match whole words."""
+    by_alias: dict[str, dict] = {}
+    for term in glossary:
+        for alias in term.get("aliases", []):
+            by_alias[alias] = term
+    pieces = []
+    for alias in sorted(by_alias, key=len, reverse=True):
+        escaped = re.escape(alias)
+        pieces.append(rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])" if alias.isascii() else escaped)
+    return re.compile("|".join(pieces)), by_alias
+
+
+def mark_terms(html: str, matcher: re.Pattern, by_alias: dict[str, dict], render_term) -> tuple[str, list[dict]]:
+    """Mark the first occurrence of each glossary term in text, never in code, links or headings.
+
+    Returns the new HTML and the terms found, in order of first occurrence.
+    """
+    out: list[str] = []
+    seen: dict[str, dict] = {}
+    skip_depth = 0
+    position = 0
+    for tag in _TAG.finditer(html):
+        out.append(_mark_text(html[position:tag.start()], matcher, by_alias, render_term, seen) if skip_depth == 0 else html[position:tag.start()])
+        name = tag[2].lower()
+        if name in _SKIP_TAGS and not tag[3]:
+            skip_depth += -1 if tag[1] else 1
+            skip_depth = max(skip_depth, 0)
+        out.append(tag[0])
+        position = tag.end()
+    tail = html[position:]
+    out.append(_mark_text(tail, matcher, by_alias, render_term, seen) if skip_depth == 0 else tail)
+    return "".join(out), list(seen.values())
+
+
+def _mark_text(text: str, matcher: re.Pattern, by_alias: dict[str, dict], render_term, seen: dict[str, dict]) -> str:
+    if not text.strip():
+        return text
+
+    def replace(match: re.Match) -> str:
+        term = by_alias[match[0]]
+        if term["id"] in seen:
+            return match[0]
+        seen[term["id"]] = term
+        return render_term(term, match[0])
+
+    return matcher.sub(replace, text)
+
+
+def split_search_index(index: dict, languages: list[str]) -> dict[str, dict]:
+    """mkdocs-static-i18n writes one index for all languages; give each language its own."""
+    split = {}
+    for language in languages:
+        prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
+        others = tuple(f"{other}/" for other in languages if other != DEFAULT_LANGUAGE and other != language)
+        docs = [
+            doc for doc in index["docs"]
+            if (doc["location"].startswith(prefix) if prefix else not doc["location"].startswith(tuple(f"{o}/" for o in languages if o != DEFAULT_LANGUAGE)))
+            and not doc["location"].startswith(others)
+        ]
+        if prefix:
+            docs = [{**doc, "location": doc["location"][len(prefix):]} for doc in docs]
+        split[language] = {**index, "config": {**index["config"], "lang": [language]}, "docs": docs}
+    return split

@@ -5,11 +5,19 @@ Pure Python, no MkDocs imports, so pytest can exercise it directly.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from .content import DEFAULT_LANGUAGE, LANGUAGES, language_of, read_document, tags, topics
+from .content import DATA_DIR, DEFAULT_LANGUAGE, LANGUAGES, language_of, load_yaml, read_document, tags, topics
+from .errors import ContentError, Problem, display_path
+from .related import Doc, add_terms, apply_overrides, compute_related
 from .sources import load_manifest
+
+# `!!! warning "勘误 · 2026-11-23"` (or "Erratum"), `!!! tip "补充 · …"` (or "Supplement")
+NOTE_PATTERN = re.compile(r'^!!! (warning|tip) "(勘误|Erratum|补充|Supplement) · (\d{4}-\d{2}-\d{2})"\s*$', re.MULTILINE)
+CROSS_REFERENCE = re.compile(r"\[\[([a-z0-9]+(?:-[a-z0-9]+)*)\]\]")
 
 
 @dataclass
@@ -23,6 +31,8 @@ class Entry:
     sources: list[dict]
     titles: dict[str, str] = field(default_factory=dict)
     src_paths: dict[str, str] = field(default_factory=dict)  # language -> docs-relative path
+    bodies: dict[str, str] = field(default_factory=dict)  # language -> Markdown body
+    metas: dict[str, dict] = field(default_factory=dict)  # language -> front matter
 
     @property
     def slug(self) -> str:
@@ -45,9 +55,63 @@ class SiteModel:
     topics: list[dict]
     tags: dict[str, dict]
     sources: list[dict]
+    glossary: list[dict] = field(default_factory=list)
+    docs_dir: Path = Path("docs")
+
+    @cached_property
+    def _by_id(self) -> dict[str, Entry]:
+        return {entry.id: entry for entry in self.entries}
 
     def by_id(self) -> dict[str, Entry]:
-        return {entry.id: entry for entry in self.entries}
+        return self._by_id
+
+    @cached_property
+    def related(self) -> dict[str, list[str]]:
+        """Related page ids for every page, computed once per model (once per build)."""
+        docs = [Doc(e.id, f"{e.titles['zh']}\n{e.titles['zh']}\n{e.titles.get('en', '')}\n{e.bodies.get('zh', '')}", tuple(e.tags)) for e in self.entries]
+        forced, excluded, problems = {}, {}, []
+        for entry in self.entries:
+            meta = entry.metas.get(DEFAULT_LANGUAGE, {})
+            for key, target in (("related", forced), ("related_exclude", excluded)):
+                ids = meta.get(key) or []
+                unknown = [i for i in ids if i not in self._by_id]
+                if unknown:
+                    problems.append(Problem(self._where(entry), self._line_of(entry, key), "XREF-RELATED", f"{key} names unknown ids: {', '.join(map(str, unknown))}"))
+                target[entry.id] = [i for i in ids if i in self._by_id]
+        if problems:
+            raise ContentError(problems)
+        return apply_overrides(compute_related(docs), forced, excluded)
+
+    def _where(self, entry: Entry, language: str = DEFAULT_LANGUAGE) -> str:
+        return display_path(self.docs_dir / entry.src_paths[language])
+
+    def _line_of(self, entry: Entry, key: str, language: str = DEFAULT_LANGUAGE) -> int:
+        text = (self.docs_dir / entry.src_paths[language]).read_text(encoding="utf-8")
+        match = re.search(rf"^{re.escape(key)}:", text, re.MULTILINE)
+        return text[: match.start()].count("\n") + 1 if match else 1
+
+    def related_links(self, entry_id: str, language: str) -> list[dict]:
+        return [self.link(self._by_id[other], language) for other in self.related.get(entry_id, [])]
+
+    def notes(self, language: str) -> list[dict]:
+        """Every correction (勘误/Erratum) and supplement (补充/Supplement) note, newest first."""
+        found = []
+        for entry in self.entries:
+            body = entry.bodies.get(language)
+            if body is None:
+                continue
+            for match in NOTE_PATTERN.finditer(body):
+                found.append({"kind": "erratum" if match[2] in ("勘误", "Erratum") else "supplement", "date": match[3], "summary": _first_sentence(body[match.end():]), **self.link(entry, language)})
+        return sorted(found, key=lambda note: (note["date"], note["id"]), reverse=True)
+
+    def tag_index(self, language: str) -> list[dict]:
+        """Tags with their questions, in tags.yml order, skipping unused tags."""
+        listing = []
+        for tag_id, labels in self.tags.items():
+            pages = [self.link(e, language) for e in sorted(self.entries, key=lambda e: e.id) if tag_id in e.tags]
+            if pages:
+                listing.append({"id": tag_id, "label": labels[language], "pages": pages})
+        return listing
 
     def by_topic(self) -> dict[str, list[Entry]]:
         grouped: dict[str, list[Entry]] = {t["id"]: [] for t in self.topics}
@@ -96,7 +160,7 @@ class SiteModel:
             "url": entry.url(language),
             "topic": self.topic(entry.topic)[language]["name"],
             "status": entry.status,
-            "tags": [self.tags[t][language] for t in entry.tags],
+            "tags": [{"id": t, "label": self.tags[t][language]} for t in entry.tags],
         }
 
     def source_questions(self, source_id: str, language: str) -> list[dict]:
@@ -108,8 +172,28 @@ class SiteModel:
         return [link for _, _, link in sorted(found, key=lambda item: (item[0], item[1]))]
 
 
+def _first_sentence(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return re.split(r"(?<=[。.!?!?])\s*", line, maxsplit=1)[0][:160]
+    return ""
+
+
+_CACHE: dict = {}
+
+
 def load_site(docs_dir: Path, sources_dir: Path) -> SiteModel:
-    """Read the front matter of every content page under docs/ (all languages)."""
+    """The site model, reused while no content or data file has changed (both language builds share it)."""
+    files = sorted([*docs_dir.rglob("*.md"), *DATA_DIR.glob("*.yml"), sources_dir / "manifest.yml"])
+    key = (str(docs_dir), tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    if _CACHE.get("key") != key:
+        _CACHE["key"], _CACHE["model"] = key, _load_site(docs_dir, sources_dir)
+    return _CACHE["model"]
+
+
+def _load_site(docs_dir: Path, sources_dir: Path) -> SiteModel:
+    """Read every content page under docs/ (all languages)."""
     entries: dict[str, Entry] = {}
     topic_list = topics()
     topic_folders = {t["id"] for t in topic_list}
@@ -117,8 +201,9 @@ def load_site(docs_dir: Path, sources_dir: Path) -> SiteModel:
     for path in sorted(docs_dir.rglob("*.md")):
         relative = path.relative_to(docs_dir)
         if len(relative.parts) == 2 and relative.parts[0] in topic_folders and not relative.name.startswith("index."):
-            pages.append((language_of(path) != DEFAULT_LANGUAGE, relative, read_document(path).meta))
-    for is_translation, relative, meta in sorted(pages, key=lambda item: item[0]):  # originals first
+            pages.append((language_of(path) != DEFAULT_LANGUAGE, relative, read_document(path)))
+    for is_translation, relative, document in sorted(pages, key=lambda item: item[0]):  # originals first
+        meta = document.meta
         if "id" not in meta:
             continue
         if not is_translation:
@@ -131,4 +216,8 @@ def load_site(docs_dir: Path, sources_dir: Path) -> SiteModel:
         language = language_of(relative)
         entry.titles[language] = meta.get("title", "")
         entry.src_paths[language] = relative.as_posix()
-    return SiteModel(list(entries.values()), topic_list, tags(), load_manifest(sources_dir))
+        entry.bodies[language] = document.body
+        entry.metas[language] = meta
+    glossary = load_yaml(DATA_DIR / "glossary.yml")
+    add_terms([alias for term in glossary for alias in term.get("aliases", [])])
+    return SiteModel(list(entries.values()), topic_list, tags(), load_manifest(sources_dir), glossary, docs_dir)
