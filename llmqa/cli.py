@@ -18,12 +18,44 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import new_question
+
+    for path in new_question(Path(args.root) / "docs", args.topic, args.title, slug=args.slug, title_en=args.en, tag_ids=args.tag):
+        print(path)
+    return 0
+
+
 def _cmd_stamp(args: argparse.Namespace) -> int:
     from .content import stamp_translation
 
     for name in args.paths:
         print(f"{name}: zh_hash {stamp_translation(Path(name))}")
     return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .checks import check
+
+    docs_dir = Path(args.root) / "docs"
+    only = [Path(p) for p in args.paths] if args.paths else None
+    if args.changed:
+        only = _changed_files(Path(args.root))
+        if not only:
+            print("no changed content files")
+            return 0
+    problems = check(docs_dir, only)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)" if problems else "ok: no problems", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _changed_files(root: Path) -> list[Path]:
+    import subprocess
+
+    listed = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all"], capture_output=True, text=True, check=True).stdout
+    return [root / line[3:] for line in listed.splitlines() if line[3:].startswith("docs/") and line.endswith(".md")]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +65,17 @@ def main(argv: list[str] | None = None) -> int:
     importer = commands.add_parser("import", help="generate docs/ pages from sources/ (never overwrites edits)")
     importer.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     importer.set_defaults(func=_cmd_import)
+    checker = commands.add_parser("check", help="validate content files (path:line: RULE-ID message)")
+    checker.add_argument("paths", nargs="*", help="only report on these files (default: all)")
+    checker.add_argument("--changed", action="store_true", help="only files changed in the git work tree")
+    checker.set_defaults(func=_cmd_check)
+    new = commands.add_parser("new", help="create a question page and its English twin")
+    new.add_argument("title", help="the Chinese question title")
+    new.add_argument("--topic", required=True, help="topic id from data/topics.yml")
+    new.add_argument("--en", help="English title (default: a placeholder to translate)")
+    new.add_argument("--slug", help="ASCII id / URL slug (default: from --en, else a fresh q-xxxxxx id)")
+    new.add_argument("--tag", action="append", help="tag id from data/tags.yml (repeatable)")
+    new.set_defaults(func=_cmd_new)
     stamp = commands.add_parser("stamp", help="record in English pages the fingerprint of the Chinese text they translate")
     stamp.add_argument("paths", nargs="+", help="docs/<topic>/<id>.en.md files")
     stamp.set_defaults(func=_cmd_stamp)

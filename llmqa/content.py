@@ -85,7 +85,7 @@ def split_front_matter(text: str, path: Path) -> Document:
     try:
         meta = yaml.safe_load(match[1]) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)  # where the broken construct starts
         line = (mark.line + 2) if mark else 1  # +1 for the opening --- line, +1 for 1-based
         raise ContentError(Problem(display_path(path), line, "FM-YAML", f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}")) from exc
     if not isinstance(meta, dict):
