@@ -185,6 +185,7 @@ def on_page_context(context, page, config, nav):
         kb["entry"] = model.link(entry, language)
         kb["status"] = entry.status
         kb["translated"] = page.file.locale == language
+        kb["stale"] = kb["translated"] and entry.stale(language)
         kb["related"] = model.related_links(entry.id, language)
         kb["report_title"] = entry.title(language)
     context["kb"] = kb

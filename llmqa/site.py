@@ -48,6 +48,17 @@ class Entry:
     def translated(self, language: str) -> bool:
         return language in self.src_paths
 
+    def stale(self, language: str) -> bool:
+        """True when a translation records a fingerprint other than its Chinese original's."""
+        from .content import Document, source_fingerprint
+
+        if language == DEFAULT_LANGUAGE or language not in self.metas or DEFAULT_LANGUAGE not in self.bodies:
+            return False
+        original = Document(Path(self.src_paths[DEFAULT_LANGUAGE]), self.metas[DEFAULT_LANGUAGE], self.bodies[DEFAULT_LANGUAGE], 1)
+        if self.status == "unanswered" and not original.body.strip():
+            return False
+        return self.metas[language].get("zh_hash") != source_fingerprint(original)
+
 
 @dataclass
 class SiteModel:
