@@ -22,11 +22,18 @@ build: $(VENV)/.installed
 import: $(VENV)/.installed
 	$(PY) -m llmqa import
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+check: $(VENV)/.installed
+	$(PY) -m llmqa check
+
 browser:
 	bash scripts/ensure-browser
 
-test: $(VENV)/.installed browser
+test: $(VENV)/.installed node_modules/.installed browser
 	$(PY) -m pytest
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site .pytest_cache node_modules
