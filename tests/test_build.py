@@ -120,3 +120,32 @@ def test_chinese_search_index_is_segmented(site):
     text = next(doc["text"] for doc in index["docs"] if doc["location"] == "generation/what-is-repetition/#answer-1")
     assert "\u200b复读机问题\u200b" in text  # jieba word boundaries; glossary terms stay whole
     assert "本\u200b回答\u200b来源" not in text  # credits are excluded from search
+
+
+def test_published_urls_still_resolve(site):
+    """URLs are forever: a moved page needs a mkdocs-redirects entry, or this fails."""
+    listed = [
+        line.strip() for line in (ROOT / "tests/data/published-urls.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert len(listed) > 400
+    missing = [url for url in listed if not (site / url / "index.html").exists()]
+    assert not missing, f"published URLs that disappeared without a redirect: {missing[:10]}"
+
+
+def test_last_updated_date_is_shown(site):
+    assert "git-revision-date-localized-plugin-date" in read(site, "sft/chat-or-base-model")
+
+
+def test_build_works_without_git_history(tmp_path):
+    """A tarball or a checkout without .git still builds strictly; dates fall back to the build date."""
+    import shutil
+
+    from conftest import mkdocs_build
+
+    for name in ("mkdocs.yml", "docs", "overrides", "hooks", "data", "sources"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, tmp_path / name)
+    result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "git-revision-date-localized-plugin-date" in (tmp_path / "site/sft/chat-or-base-model/index.html").read_text(encoding="utf-8")
