@@ -18,6 +18,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.exceptions import PluginError
 
 from llmqa.content import LANGUAGES, ui_strings
+from llmqa.exports import Card, write_exports
 from llmqa.errors import ContentError
 from llmqa.render import (
     answer_credits,
@@ -26,6 +27,8 @@ from llmqa.render import (
     insert_after_answer_headings,
     mark_terms,
     page_kind,
+    prefix_ids,
+    rebase_links,
     split_search_index,
 )
 from llmqa.site import SiteModel, load_site
@@ -57,7 +60,7 @@ def on_config(config):
 
 
 def on_files(files, config):
-    # Read the front matter once per language build (two reads of ~500 small files).
+    # load_site is cached on file stamps, so the second language reuses the first one's model.
     try:
         _state["model"] = load_site(_state["docs_dir"], _state["sources_dir"])
         _state["model"].related  # computed once per model, shared by both language builds
@@ -66,6 +69,8 @@ def on_files(files, config):
     _state["topic_ids"] = {t["id"] for t in _state["model"].topics}
     _state["glossary_matcher"] = glossary_matcher(_state["model"].glossary)
     _state.pop("fragment_env", None)  # per language build
+    if _language(config) == "zh":  # the default language builds first; the others follow inside it
+        _state["answers"] = {}
     return files
 
 
@@ -140,6 +145,8 @@ def on_page_content(html, page, config, files):
     if entry is None:
         return html
     language = _language(config)
+    if entry.status == "answered":  # the bare answers, for self-test pages and exports
+        _state.setdefault("answers", {}).setdefault(language, {})[entry.id] = (page.url, html)
     credits = answer_credits(entry, model, language)
     translated = page.file.locale != "zh"
 
@@ -168,10 +175,17 @@ def on_page_context(context, page, config, nav):
     kb = {"kind": kind, "language": language}
     if kind == "home":
         kb["topic_cards"] = model.topic_summaries(language)
+        for card in kb["topic_cards"]:
+            card["ids"] = [e.id for e in model.by_topic().get(card["id"], []) if e.status == "answered"]
     elif kind == "topic":
         topic_id = page.file.src_uri.split("/")[0]
         kb["topic"] = model.topic(topic_id)[language]
         kb["listing"] = model.topic_listing(topic_id, language)
+        kb["self_test"] = _self_test_items(model, language, page, [topic_id])
+    elif kind == "self-test":
+        kb["self_test"] = _self_test_items(model, language, page, [t["id"] for t in model.topics])
+    elif kind == "downloads":
+        kb["downloads"] = _download_names(language)
     elif kind == "tags":
         kb["tag_index"] = model.tag_index(language)
     elif kind == "errata":
@@ -192,6 +206,37 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def _self_test_items(model: SiteModel, language: str, page, topic_ids: list[str]) -> list[dict]:
+    """Answered questions of the given topics with their answers, ready to embed in `page`."""
+    answers = _state.get("answers", {}).get(language, {})
+    items = []
+    for topic_id in topic_ids:
+        for entry in sorted(model.by_topic().get(topic_id, []), key=lambda e: e.id):
+            if entry.id in answers:
+                url, html = answers[entry.id]
+                items.append({**model.link(entry, language), "html": prefix_ids(rebase_links(html, url, page.url), entry.id)})
+    return items
+
+
+def _download_names(language: str) -> dict[str, str]:
+    return {"anki": f"downloads/llm-interview-questions-{language}.apkg", "csv": f"downloads/llm-interview-questions-{language}.csv", "offline": "downloads/llm-interview-questions-offline.zip"}
+
+
+def _write_exports(config, language: str, site_dir: Path) -> None:
+    """Anki deck and CSV of every answered question, written next to this language's pages."""
+    model: SiteModel = _state["model"]
+    ui = ui_strings(language)
+    prefix = "" if language == "zh" else f"{language}/"
+    site_url = (config.site_url or "").rstrip("/") + "/"
+    cards = []
+    for topic in model.topics:
+        for entry in sorted(model.by_topic().get(topic["id"], []), key=lambda e: e.id):
+            if entry.id in _state.get("answers", {}).get(language, {}):
+                url, html = _state["answers"][language][entry.id]
+                cards.append(Card(entry.id, topic[language]["name"], topic["id"], tuple(entry.tags), entry.title(language), rebase_links(html, url, site_url), site_url + url))
+    write_exports(cards, language, ui, site_dir / prefix / "downloads")
+
+
 @event_priority(-200)  # after mkdocs-static-i18n's own post-build step
 def on_post_build(config):
     i18n = config.plugins["i18n"]
@@ -202,7 +247,10 @@ def on_post_build(config):
         for name in ("sitemap.xml", "sitemap.xml.gz"):
             shutil.copyfile(site_dir / name, site_dir / i18n.current_language / name)
         return
-    # The outer build is over: every language is built and the search index merged. Split it.
+    # The outer build is over: every language is built and the search index merged.
+    for code in LANGUAGES:
+        _write_exports(config, code, site_dir)
+    # One search index per language.
     index_path = site_dir / "search" / "search_index.json"
     merged = json.loads(index_path.read_text(encoding="utf-8"))
     for code, index in split_search_index(merged, list(LANGUAGES)).items():

@@ -20,7 +20,7 @@ def page_kind(src_uri: str, meta: dict, topic_ids: set[str]) -> str:
         return "topic"
     if len(parts) == 2 and parts[0] == "sources" and name != "index":
         return "source"
-    if len(parts) == 1 and name in ("glossary", "tags", "errata"):
+    if len(parts) == 1 and name in ("glossary", "tags", "errata", "self-test", "downloads"):
         return name
     if len(parts) == 2 and parts[0] in topic_ids and "id" in meta:
         return "article" if meta.get("status") == "article" else "question"
@@ -156,3 +156,46 @@ def split_search_index(index: dict, languages: list[str]) -> dict[str, dict]:
             docs = [{**doc, "location": doc["location"][len(prefix):]} for doc in docs]
         split[language] = {**index, "config": {**index["config"], "lang": [language]}, "docs": docs}
     return split
+
+
+_HREF = re.compile(r'\b(href|src)="([^"#?][^"]*)"')
+_ID_ATTR = re.compile(r'\s(id)="([^"]+)"')
+
+
+def rebase_links(html: str, from_url: str, to_url: str) -> str:
+    """Rewrite relative links in HTML rendered for page `from_url` so they work on `to_url`.
+
+    URLs are site-root relative directory URLs such as "sft/x/"; `to_url` may be absolute
+    ("https://…/") to make every link absolute (for exports).
+    """
+    from posixpath import join, normpath, relpath
+
+    def rewrite(match: re.Match) -> str:
+        target = match[2]
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^/|^//", target):
+            return match[0]
+        resolved = normpath(join("/" + from_url, target)).lstrip("/")
+        if target.endswith("/") and not resolved.endswith("/"):
+            resolved += "/"
+        if re.match(r"^https?://", to_url):
+            new = to_url.rstrip("/") + "/" + resolved
+        else:
+            new = relpath("/" + resolved, "/" + to_url) + ("/" if resolved.endswith("/") else "")
+            new = new.replace("//", "/")
+        return f'{match[1]}="{new}"'
+
+    return _HREF.sub(rewrite, html)
+
+
+def prefix_ids(html: str, prefix: str) -> str:
+    """Keep element ids unique when several pages' HTML is shown on one page."""
+    html = _ID_ATTR.sub(lambda m: f' id="{prefix}-{m[2]}"', html)
+    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m[1]}"', html)
+
+
+def html_to_text(html: str) -> str:
+    text = re.sub(r"<(br|/p|/li|/h\d|/tr)\s*/?>", "\n", html)
+    text = re.sub(r"<[^>]+>", "", text)
+    import html as html_lib
+
+    return re.sub(r"\n{3,}", "\n\n", html_lib.unescape(text).replace("¶", "")).strip()

@@ -1,0 +1,128 @@
+// Self-test mode for topic pages and the self-test page, and progress on the home page.
+// Progress lives in localStorage only, keyed by the language-independent question id,
+// so it survives reloads and switching language. Subscribed to Material's document$ so
+// that it works with instant navigation.
+(function () {
+  var STORAGE_KEY = "llmqa.progress.v1";
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(STORAGE_KEY)) || {}; } catch (e) { return {}; }
+  }
+  function save(progress) {
+    try { localStorage.setItem(STORAGE_KEY, JSON.stringify(progress)); } catch (e) { /* private mode */ }
+  }
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
+  function summarize(ids, progress) {
+    var mastered = 0, review = 0;
+    ids.forEach(function (id) {
+      if (progress[id] === "mastered") mastered += 1;
+      if (progress[id] === "review") review += 1;
+    });
+    return { mastered: mastered, review: review, total: ids.length };
+  }
+
+  function setUpHome() {
+    var progress = load();
+    document.querySelectorAll("[data-kb-topic-progress]").forEach(function (node) {
+      var ids = node.getAttribute("data-kb-topic-progress").split(" ").filter(Boolean);
+      node.textContent = ids.length ? format(node.getAttribute("data-kb-template"), summarize(ids, progress)) : "";
+    });
+  }
+
+  function setUpSelfTest(section) {
+    var strings = JSON.parse(section.getAttribute("data-kb-strings"));
+    var list = section.querySelector(".kb-selftest__list");
+    var toolbar = section.querySelector("[data-kb-toolbar]");
+    var toggle = section.querySelector('[data-kb-action="toggle"]');
+    var progressNode = section.querySelector("[data-kb-progress]");
+    var active = false;
+    var current = 0;
+    toolbar.hidden = false;
+    section.querySelectorAll("[data-kb-controls]").forEach(function (node) { node.hidden = false; });
+
+    function cards() { return Array.prototype.slice.call(list.querySelectorAll(".kb-card")); }
+    function render() {
+      var progress = load();
+      cards().forEach(function (card) {
+        var state = progress[card.getAttribute("data-kb-id")];
+        card.setAttribute("data-kb-state", state || "");
+        card.querySelector('[data-kb-action="mastered"]').setAttribute("aria-pressed", String(state === "mastered"));
+        card.querySelector('[data-kb-action="review"]').setAttribute("aria-pressed", String(state === "review"));
+      });
+      var ids = cards().map(function (card) { return card.getAttribute("data-kb-id"); });
+      progressNode.textContent = format(strings.progress, summarize(ids, progress));
+    }
+    function setRevealed(card, revealed) {
+      var button = card.querySelector('[data-kb-action="reveal"]');
+      card.querySelector(".kb-card__answer").hidden = !revealed;
+      button.setAttribute("aria-expanded", String(revealed));
+      button.textContent = revealed ? strings.hide : strings.reveal;
+    }
+    function setActive(on) {
+      active = on;
+      section.classList.toggle("kb-selftest--active", on);
+      toggle.setAttribute("aria-pressed", String(on));
+      toggle.textContent = on ? strings.stop : strings.start;
+      cards().forEach(function (card) { setRevealed(card, !on); });
+      if (on) focus(0);
+    }
+    function focus(index) {
+      var all = cards();
+      if (!all.length) return;
+      current = Math.max(0, Math.min(index, all.length - 1));
+      all.forEach(function (card, i) { card.classList.toggle("kb-card--current", i === current); });
+      all[current].focus({ preventScroll: false });
+    }
+    function mark(card, state) {
+      var progress = load();
+      var id = card.getAttribute("data-kb-id");
+      if (progress[id] === state) delete progress[id]; else progress[id] = state;
+      save(progress);
+      render();
+    }
+    function shuffle() {
+      var all = cards();
+      for (var i = all.length - 1; i > 0; i -= 1) {
+        var j = Math.floor(Math.random() * (i + 1));
+        var tmp = all[i]; all[i] = all[j]; all[j] = tmp;
+      }
+      all.forEach(function (card) { list.appendChild(card); });
+      focus(0);
+    }
+
+    section.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-kb-action]");
+      if (!button) return;
+      var card = button.closest(".kb-card");
+      var action = button.getAttribute("data-kb-action");
+      if (card) current = cards().indexOf(card);
+      if (action === "toggle") setActive(!active);
+      else if (action === "shuffle") shuffle();
+      else if (action === "reset") {
+        if (window.confirm(strings.confirm)) { save({}); render(); }
+      } else if (action === "reveal") setRevealed(card, card.querySelector(".kb-card__answer").hidden);
+      else if (action === "mastered" || action === "review") mark(card, action);
+    });
+    section.addEventListener("keydown", function (event) {
+      if (!active || event.target.closest("input, textarea")) return;
+      var card = cards()[current];
+      var key = event.key;
+      if (key === " " || key === "Spacebar") { setRevealed(card, card.querySelector(".kb-card__answer").hidden); }
+      else if (key === "ArrowRight" || key === "ArrowDown" || key === "j") { focus(current + 1); }
+      else if (key === "ArrowLeft" || key === "ArrowUp" || key === "k") { focus(current - 1); }
+      else if (key === "m" || key === "M") { mark(card, "mastered"); }
+      else if (key === "r" || key === "R") { mark(card, "review"); }
+      else if (key === "s" || key === "S") { shuffle(); }
+      else return;
+      event.preventDefault();
+    });
+    render();
+  }
+
+  document$.subscribe(function () {
+    setUpHome();
+    document.querySelectorAll("[data-kb-selftest]").forEach(setUpSelfTest);
+  });
+})();
