@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve build test import check browser clean
+.PHONY: serve build test import check browser offline bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ browser:
 
 test: $(VENV)/.installed node_modules/.installed browser
 	$(PY) -m pytest
+
+offline: $(VENV)/.installed node_modules/.installed
+	$(PY) scripts/build_offline.py build/llm-interview-questions-offline.zip
+
+bench: $(VENV)/.installed
+	$(PY) -m bench --sizes 60,1000,5000 --write-docs
 
 clean:
 	rm -rf site .pytest_cache node_modules

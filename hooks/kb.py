@@ -53,9 +53,8 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
-    root = Path(config.config_file_path).parent
     _state["docs_dir"] = Path(config.docs_dir)
-    _state["sources_dir"] = root / "sources"
+    _state["sources_dir"] = Path(config.docs_dir).parent / "sources"  # docs/ and sources/ are siblings
     return config
 
 
@@ -256,4 +255,7 @@ def on_post_build(config):
     for code, index in split_search_index(merged, list(LANGUAGES)).items():
         target = index_path if code == "zh" else site_dir / code / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+        target.write_text(data, encoding="utf-8")
+        if "material/offline" in config.plugins or "offline" in config.plugins:  # file:// cannot fetch JSON
+            target.with_suffix(".js").write_text(f"var __index = {data}", encoding="utf-8")

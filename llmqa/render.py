@@ -142,7 +142,10 @@ def _mark_text(text: str, matcher: re.Pattern, by_alias: dict[str, dict], render
 
 
 def split_search_index(index: dict, languages: list[str]) -> dict[str, dict]:
-    """mkdocs-static-i18n writes one index for all languages; give each language its own."""
+    """mkdocs-static-i18n writes one index for all languages; give each language its own.
+
+    Locations of a non-default language lose their prefix: its pages resolve them against
+    that language's root (see overrides/main.html)."""
     split = {}
     for language in languages:
         prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
@@ -154,7 +157,7 @@ def split_search_index(index: dict, languages: list[str]) -> dict[str, dict]:
         ]
         if prefix:
             docs = [{**doc, "location": doc["location"][len(prefix):]} for doc in docs]
-        split[language] = {**index, "config": {**index["config"], "lang": [language]}, "docs": docs}
+        split[language] = {**index, "docs": docs}  # same tokenizer config: pages mix zh and en terms
     return split
 
 

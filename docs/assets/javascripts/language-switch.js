@@ -5,7 +5,7 @@
 document$.subscribe(function () {
   var config = JSON.parse(document.getElementById("__config").textContent);
   var language = document.documentElement.lang || "zh";
-  var languageRoot = new URL(config.base.replace(/\/?$/, "/"), location.href);
+  var languageRoot = new URL(config.base.replace(/\/?$/, "/"), location.href);  // base is this language's root
   var siteRoot = language === "zh" ? languageRoot : new URL("../", languageRoot);
   var relative = location.pathname.slice(languageRoot.pathname.length);
   document.querySelectorAll("a.md-select__link[hreflang]").forEach(function (link) {
