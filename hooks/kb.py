@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from copy import deepcopy
 import shutil
 from pathlib import Path
 
@@ -41,8 +42,9 @@ def _language(config) -> str:
 
 
 class _InstantSwitcherHandled(logging.Filter):
-    """docs/assets/javascripts/language-switch.js keeps the language switcher on the current
-    page under instant navigation, so mkdocs-static-i18n's warning about it does not apply."""
+    """The language links stay at the language roots (see on_page_context), where Material's
+    instant navigation expects them and maps them to the current page through each language's
+    sitemap, so mkdocs-static-i18n's warning about contextual links does not apply."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "language switcher contextual link is not compatible" not in record.getMessage()
@@ -168,6 +170,9 @@ def on_page_content(html, page, config, files):
 
 
 def on_page_context(context, page, config, nav):
+    i18n = config.plugins["i18n"]
+    if i18n.extra_alternate:  # undo the per-page links: Material resolves the twin itself
+        config.extra.alternate = deepcopy(i18n.extra_alternate)  # the attribute, which templates read
     model: SiteModel = _state["model"]
     language = _language(config)
     kind = page_kind(page.file.src_uri.replace(".en.md", ".md"), page.meta, _state["topic_ids"])

@@ -141,6 +141,16 @@ def _mark_text(text: str, matcher: re.Pattern, by_alias: dict[str, dict], render
     return matcher.sub(replace, text)
 
 
+TAG_BOOST = 10.0  # Material's default (1e6) lets the word "tuning" in a tag outrank every title
+
+
+def _search_config(config: dict) -> dict:
+    fields = {**config.get("fields", {})}
+    if "tags" in fields:
+        fields["tags"] = {**fields["tags"], "boost": TAG_BOOST}
+    return {**config, "fields": fields}
+
+
 def split_search_index(index: dict, languages: list[str]) -> dict[str, dict]:
     """mkdocs-static-i18n writes one index for all languages; give each language its own.
 
@@ -157,7 +167,7 @@ def split_search_index(index: dict, languages: list[str]) -> dict[str, dict]:
         ]
         if prefix:
             docs = [{**doc, "location": doc["location"][len(prefix):]} for doc in docs]
-        split[language] = {**index, "docs": docs}  # same tokenizer config: pages mix zh and en terms
+        split[language] = {**index, "config": _search_config(index["config"]), "docs": docs}
     return split
 
 

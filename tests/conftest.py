@@ -6,6 +6,7 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -28,18 +29,37 @@ CHROMIUM_ARGS = [
 ]
 
 
-def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
+def mkdocs_build(config: Path, site_dir: Path, site_url: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    if site_url:
+        env["SITE_URL"] = site_url
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config), "-d", str(site_dir)],
         cwd=config.parent, env=env, capture_output=True, text=True, timeout=900,
     )
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
-def build(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+def served_at() -> tuple[int, str]:
+    """Port and URL the site is built for and served at: sitemaps carry absolute URLs."""
+    port = _free_port()
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    site_url = config["site_url"]  # `!ENV [SITE_URL, default]` reads back as a list
+    default = site_url[-1] if isinstance(site_url, list) else site_url
+    path = urlparse(os.environ.get("SITE_URL") or default).path
+    return port, f"http://127.0.0.1:{port}{path}"
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory, served_at) -> tuple[subprocess.CompletedProcess, Path]:
     site_dir = tmp_path_factory.mktemp("build") / "site"
-    result = mkdocs_build(ROOT / "mkdocs.yml", site_dir)
+    result = mkdocs_build(ROOT / "mkdocs.yml", site_dir, site_url=served_at[1])
     return result, site_dir
 
 
@@ -51,10 +71,9 @@ def site(build) -> Path:
 
 
 @pytest.fixture(scope="session")
-def site_path_prefix() -> str:
-    """The path the site is published under (from site_url); served under the same path."""
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    return urlparse(config["site_url"]).path
+def site_path_prefix(served_at) -> str:
+    """The path the site is published under; it is served under the same path."""
+    return urlparse(served_at[1]).path
 
 
 class _PrefixHandler(http.server.SimpleHTTPRequestHandler):
@@ -82,9 +101,9 @@ class _PrefixHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def base_url(site, site_path_prefix) -> str:
+def base_url(site, site_path_prefix, served_at) -> str:
     handler = type("Handler", (_PrefixHandler,), {"prefix": site_path_prefix})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", served_at[0]), functools.partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}{site_path_prefix}"
