@@ -141,14 +141,44 @@ def _mark_text(text: str, matcher: re.Pattern, by_alias: dict[str, dict], render
     return matcher.sub(replace, text)
 
 
-TAG_BOOST = 10.0  # Material's default (1e6) lets the word "tuning" in a tag outrank every title
+# Material's defaults (title 1000, tags 1e6) let a word in any title or tag outrank a page
+# that discusses the subject: an unanswered question's title beat the answered page.
+FIELD_BOOSTS = {"title": 50.0, "text": 1.0, "tags": 10.0}
 
 
 def _search_config(config: dict) -> dict:
-    fields = {**config.get("fields", {})}
-    if "tags" in fields:
-        fields["tags"] = {**fields["tags"], "boost": TAG_BOOST}
+    fields = {name: {**spec, "boost": FIELD_BOOSTS.get(name, spec.get("boost", 1.0))} for name, spec in config.get("fields", {}).items()}
     return {**config, "fields": fields}
+
+
+_LONE_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\u200b(?=[\u4e00-\u9fff](?:\u200b|[^\u4e00-\u9fff]|$))")
+
+
+def glue_single_characters(text: str) -> str:
+    """Attach one-character Chinese tokens (的, 是, 微…) to the word before them.
+
+    Material splits a Chinese query against the index vocabulary and also searches every
+    prefix it finds, so a lone "微" in the vocabulary made "微调" match "微软". Queries end in a
+    wildcard, so "模型*" still finds the glued "模型的". The visible text does not change.
+    """
+    return _LONE_HAN.sub("", text)
+
+
+def merge_answer_sections(docs: list[dict]) -> list[dict]:
+    """Fold each question's answer sections into its page entry.
+
+    lunr scores every section on its own, so a query such as "分词器 原理" with one word in the
+    title and the other in the answer matched neither strongly; one entry per question does.
+    """
+    pages = {doc["location"]: doc for doc in docs if "#" not in doc["location"]}
+    merged, folded = [], set()
+    for doc in docs:
+        path, _, anchor = doc["location"].partition("#")
+        if anchor.startswith("answer-") and path in pages:
+            parent = pages[path]
+            parent["text"] = (parent.get("text", "") + " " + doc.get("text", "")).strip()
+            folded.add(id(doc))
+    return [{**doc, "title": glue_single_characters(doc.get("title", "")), "text": glue_single_characters(doc.get("text", ""))} for doc in docs if id(doc) not in folded]
 
 
 def split_search_index(index: dict, languages: list[str]) -> dict[str, dict]:
@@ -167,7 +197,7 @@ def split_search_index(index: dict, languages: list[str]) -> dict[str, dict]:
         ]
         if prefix:
             docs = [{**doc, "location": doc["location"][len(prefix):]} for doc in docs]
-        split[language] = {**index, "config": _search_config(index["config"]), "docs": docs}
+        split[language] = {**index, "config": _search_config(index["config"]), "docs": merge_answer_sections(docs)}
     return split
 
 
