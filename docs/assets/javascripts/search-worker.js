@@ -13,6 +13,7 @@
     "请问", "吗", "呢", "啊", "吧", "的", "了", "是", "用", "和", "与", "及", "或", "要", "会", "能"
   ];
   var HAN = /[\u3400-\u9fff]+/g;
+  var SENTINEL = "\u3007";  // 〇, a Han character that no indexed word starts with
   var vocabulary = new Set();
   var longest = 1;
 
@@ -42,7 +43,10 @@
       start += found.length;
     }
     var useful = words.filter(function (w) { return FILLER.indexOf(w) < 0 && (w.length > 1 || words.length === 1); });
-    return useful.length ? useful.join(" ") : run;
+    // Material splits each Chinese run again, but never tests a word that ends the run, so
+    // "模型编辑" would shrink to "模型". A trailing character that starts no word avoids that;
+    // Material drops it from the query.
+    return (useful.length ? useful : [run]).map(function (w) { return w + SENTINEL; }).join(" ");
   }
 
   self.addEventListener("message", function (event) {
