@@ -43,8 +43,9 @@ def _language(config) -> str:
 
 class _InstantSwitcherHandled(logging.Filter):
     """The language links stay at the language roots (see on_page_context), where Material's
-    instant navigation expects them and maps them to the current page through each language's
-    sitemap, so mkdocs-static-i18n's warning about contextual links does not apply."""
+    instant navigation expects them, and docs/assets/javascripts/language-switch.js points the
+    switcher at the current page on every navigation, so mkdocs-static-i18n's warning about
+    contextual links under instant navigation does not apply."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "language switcher contextual link is not compatible" not in record.getMessage()
@@ -171,7 +172,7 @@ def on_page_content(html, page, config, files):
 
 def on_page_context(context, page, config, nav):
     i18n = config.plugins["i18n"]
-    if i18n.extra_alternate:  # undo the per-page links: Material resolves the twin itself
+    if i18n.extra_alternate:  # keep <link rel=alternate> at the roots (see _InstantSwitcherHandled)
         config.extra.alternate = deepcopy(i18n.extra_alternate)  # the attribute, which templates read
     model: SiteModel = _state["model"]
     language = _language(config)

@@ -1,0 +1,26 @@
+// Point the language switcher at the current page in the other language.
+// The <link rel=alternate> tags stay at the language roots, which is where Material's instant
+// navigation looks for each language's sitemap. Material's own mapping from a root to the
+// current page cannot work here, because the Chinese root is a prefix of the English one, so
+// the switcher's links are rewritten on every page, instant navigation included. Both
+// languages share one URL layout (zh at /x/, en at /en/x/).
+document$.subscribe(function () {
+  var config = JSON.parse(document.getElementById("__config").textContent);
+  var language = document.documentElement.lang || "zh";
+  var languageRoot = new URL(config.base.replace(/\/?$/, "/"), location.href);  // base is this language's root
+  var siteRoot = language === "zh" ? languageRoot : new URL("../", languageRoot);
+  var relative = location.pathname.slice(languageRoot.pathname.length);
+  document.querySelectorAll("a.md-select__link[hreflang]").forEach(function (link) {
+    var target = link.getAttribute("hreflang") === "zh" ? "" : link.getAttribute("hreflang") + "/";
+    link.href = new URL(target + relative, siteRoot).href + location.hash;
+    if (!link.dataset.kbFullLoad) {
+      link.dataset.kbFullLoad = "1";
+      // A full page load: instant navigation would keep this language's header and <html lang>.
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        event.stopPropagation();
+        location.assign(link.href);
+      });
+    }
+  });
+});
