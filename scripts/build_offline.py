@@ -40,6 +40,14 @@ class _Tag(str):
 _Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", _python_name)
 
 
+def _env(loader, node):  # `!ENV [NAME, default]`, resolved now
+    name, *default = loader.construct_sequence(node)
+    return os.environ.get(name, default[0] if default else None)
+
+
+_Loader.add_constructor("!ENV", _env)
+
+
 class _Dumper(yaml.SafeDumper):
     pass
 
