@@ -17,6 +17,7 @@ DOCS_DIR = PROJECT_ROOT / "docs"
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n?", re.DOTALL)
 
 
@@ -83,7 +84,7 @@ def split_front_matter(text: str, path: Path) -> Document:
     if not match:
         return Document(path, {}, text, 1, text)
     try:
-        meta = yaml.safe_load(match[1]) or {}
+        meta = yaml.load(match[1], Loader=FAST_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)  # where the broken construct starts
         line = (mark.line + 2) if mark else 1  # +1 for the opening --- line, +1 for 1-based

@@ -92,24 +92,44 @@ _SKIP_TAGS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "abbr", "s
 _TAG = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*?(/?)>")
 
 
-def glossary_matcher(glossary: list[dict]) -> tuple[re.Pattern, dict[str, dict]]:
-    """One regex over every alias, longest first; ASCII aliases only match whole words."""
+class AliasMatcher:
+    """Finds glossary aliases, longest first; ASCII aliases only match whole words.
+
+    A page is searched only for the aliases that occur in it (a plain substring test), so the
+    regex stays small however large the glossary grows."""
+
+    def __init__(self, by_alias: dict[str, dict]):
+        self.by_alias = by_alias
+        self._cache: dict[tuple[str, ...], re.Pattern] = {}
+
+    def for_text(self, text: str) -> re.Pattern | None:
+        present = tuple(sorted((a for a in self.by_alias if a in text), key=lambda a: (-len(a), a)))
+        if not present:
+            return None
+        if present not in self._cache:
+            pieces = [rf"(?<![A-Za-z0-9]){re.escape(a)}(?![A-Za-z0-9])" if a.isascii() else re.escape(a) for a in present]
+            self._cache[present] = re.compile("|".join(pieces))
+        return self._cache[present]
+
+
+def glossary_matcher(glossary: list[dict]) -> tuple[AliasMatcher, dict[str, dict]]:
     by_alias: dict[str, dict] = {}
     for term in glossary:
         for alias in term.get("aliases", []):
             by_alias[alias] = term
-    pieces = []
-    for alias in sorted(by_alias, key=len, reverse=True):
-        escaped = re.escape(alias)
-        pieces.append(rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])" if alias.isascii() else escaped)
-    return re.compile("|".join(pieces)), by_alias
+    return AliasMatcher(by_alias), by_alias
 
 
-def mark_terms(html: str, matcher: re.Pattern, by_alias: dict[str, dict], render_term) -> tuple[str, list[dict]]:
+def mark_terms(html: str, matcher, by_alias: dict[str, dict], render_term) -> tuple[str, list[dict]]:
     """Mark the first occurrence of each glossary term in text, never in code, links or headings.
 
-    Returns the new HTML and the terms found, in order of first occurrence.
+    `matcher` is an AliasMatcher or a compiled pattern. Returns the new HTML and the terms
+    found, in order of first occurrence.
     """
+    if isinstance(matcher, AliasMatcher):
+        matcher = matcher.for_text(html)
+        if matcher is None:
+            return html, []
     out: list[str] = []
     seen: dict[str, dict] = {}
     skip_depth = 0
