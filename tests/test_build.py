@@ -150,3 +150,49 @@ def test_build_without_git_history_and_translation_notices(tmp_path):
     assert "kb-untranslated" in missing and "Not yet translated" in missing
     stale = (tmp_path / "site/en/generation/why-repetition-happens/index.html").read_text(encoding="utf-8")
     assert "kb-stale" in stale and "kb-stale" not in (tmp_path / "site/en/generation/mitigate-repetition/index.html").read_text(encoding="utf-8")
+
+
+def test_errata_page_lists_every_correction(site):
+    from llmqa.site import NOTE_PATTERN
+
+    notes = sum(len(NOTE_PATTERN.findall(p.read_text(encoding="utf-8"))) for p in DOCS.glob("*/*.md") if not p.name.endswith(".en.md"))
+    assert notes >= 15
+    for prefix in ("", "en/"):
+        page = read(site, f"{prefix}errata")
+        rows = re.findall(r"<tr>\s*<td>(\d{4}-\d{2}-\d{2})</td>", page)
+        assert len(rows) == notes
+    assert "mqa-vs-gqa/" in read(site, "errata") and "勘误" in read(site, "errata")
+
+
+def test_every_question_page_has_a_prefilled_report_link(site):
+    for path, meta in question_docs():
+        for prefix in ("", "en/"):
+            page = read(site, prefix + path)
+            link = re.search(r'class="kb-report" href="([^"]+)"', page)
+            assert link, prefix + path
+            assert "issues/new?template=erratum.yml" in link[1] and f"question-id={meta['id']}" in link[1]
+
+
+def test_new_question_passes_check_builds_and_is_searchable(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import mkdocs_build
+
+    for name in ("mkdocs.yml", "docs", "overrides", "hooks", "data", "sources"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, tmp_path / name)
+    created = subprocess.run(
+        [sys.executable, "-m", "llmqa", "--root", str(tmp_path), "new", "--topic", "sft", "如何评估指令数据的质量?", "--en", "How do you assess instruction data quality?", "--tag", "data-quality"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()
+    zh, en = Path(created[0]), Path(created[1])
+    zh.write_text(zh.read_text(encoding="utf-8").replace("(在这里写答案,并在文末列出参考资料。)", "看多样性、正确性和难度分布。"), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "llmqa", "--root", str(tmp_path), "stamp", str(en)], check=True, capture_output=True)
+    checked = subprocess.run([sys.executable, "-m", "llmqa", "--root", str(tmp_path), "check"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout
+    result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0, result.stderr[-2000:]
+    index = json.loads((tmp_path / "site/search/search_index.json").read_text(encoding="utf-8"))
+    assert any(doc["location"] == f"sft/{zh.stem}/" and "多样性" in doc["text"] for doc in index["docs"])

@@ -1,0 +1,134 @@
+"""Pure helpers behind the hooks, tested without MkDocs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from llmqa.errors import ContentError
+from llmqa.related import Doc, apply_overrides, compute_related
+from llmqa.render import (
+    expand_cross_references,
+    glossary_matcher,
+    insert_after_answer_headings,
+    mark_terms,
+    merge_answer_sections,
+    page_kind,
+    rebase_links,
+    split_search_index,
+)
+from llmqa.site import load_site
+
+ROOT = Path(__file__).resolve().parent.parent
+GLOSSARY = [
+    {"id": "layernorm", "zh": "层归一化", "en": "Layer normalization", "aliases": ["层归一化", "LayerNorm", "Layer Normalization"]},
+    {"id": "gqa", "zh": "分组查询注意力", "en": "Grouped-query attention", "aliases": ["GQA", "分组查询注意力"]},
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_site(ROOT / "docs", ROOT / "sources")
+
+
+def render_term(term, text):
+    return f'<a class="kb-term" href="#{term["id"]}">{text}</a>'
+
+
+def test_terms_marked_once_and_never_in_code_links_or_headings():
+    matcher, by_alias = glossary_matcher(GLOSSARY)
+    html = (
+        "<h2>LayerNorm 的位置</h2><p>先讲 <code>LayerNorm</code> 和 <a href='x'>GQA</a>。</p>"
+        "<p>层归一化与 LayerNorm 是同一个东西,GQA 也会出现。</p><p>再说一次 GQA。</p>"
+    )
+    out, found = mark_terms(html, matcher, by_alias, render_term)
+    assert "<h2>LayerNorm 的位置</h2>" in out and "<code>LayerNorm</code>" in out and "<a href='x'>GQA</a>" in out
+    assert out.count('class="kb-term"') == 2  # 层归一化 (first of its term) and the first free GQA
+    assert [t["id"] for t in found] == ["layernorm", "gqa"]
+    assert "再说一次 GQA" in out
+
+
+def test_ascii_aliases_match_whole_words_only():
+    matcher, by_alias = glossary_matcher(GLOSSARY)
+    out, found = mark_terms("<p>GQAX and XGQA are not GQA.</p>", matcher, by_alias, render_term)
+    assert out.count("kb-term") == 1 and "GQAX" in out and "XGQA" in out
+
+
+def test_cross_references_become_links_and_unknown_ids_fail_with_line(model):
+    markdown = "第一行\n见 [[chat-or-base-model]]。\n`[[not-touched-in-code]]`\n"
+    out = expand_cross_references(markdown, "sft/what-is-finetuning.md", model, "zh", "docs/sft/what-is-finetuning.md", 8)
+    assert "[进行SFT操作的时候,基座模型选用Chat还是Base?](../sft/chat-or-base-model.md)" in out
+    assert "`[[not-touched-in-code]]`" in out
+    english = expand_cross_references(markdown, "sft/what-is-finetuning.en.md", model, "en", "x", 8)
+    assert "[When doing SFT" in english or "[When " in english
+    with pytest.raises(ContentError) as error:
+        expand_cross_references("一\n二 [[no-such-question]]\n", "sft/x.md", model, "zh", "docs/sft/x.md", 10)
+    assert "docs/sft/x.md:11: XREF-UNKNOWN" in str(error.value)
+
+
+def test_answer_credits_go_after_each_answer_heading():
+    html = '<h2 id="answer-1">回答 1</h2><p>a</p><h2 id="answer-2">回答 2</h2><p>b</p>'
+    out = insert_after_answer_headings(html, lambda n: f"<i>{n}</i>")
+    assert out == '<h2 id="answer-1">回答 1</h2><i>1</i><p>a</p><h2 id="answer-2">回答 2</h2><i>2</i><p>b</p>'
+
+
+@pytest.mark.parametrize(
+    "uri,meta,kind",
+    [("index.md", {}, "home"), ("sft/index.md", {}, "topic"), ("sft/x.md", {"id": "x"}, "question"),
+     ("few-shot/a.md", {"id": "a", "status": "article"}, "article"), ("sources/001.md", {}, "source"), ("glossary.md", {}, "glossary")],
+)
+def test_page_kind(uri, meta, kind):
+    assert page_kind(uri, meta, {"sft", "few-shot"}) == kind
+
+
+def test_links_rebased_for_embedding_and_export():
+    html = '<a href="../../glossary/#x">g</a><a href="../other/">o</a><a href="https://a.b/">a</a><a href="#y">y</a>'
+    assert rebase_links(html, "sft/q1/", "sft/") == '<a href="../glossary/#x">g</a><a href="other/">o</a><a href="https://a.b/">a</a><a href="#y">y</a>'
+    assert 'href="https://ex.org/kb/sft/other/"' in rebase_links(html, "sft/q1/", "https://ex.org/kb/")
+
+
+def test_search_index_split_per_language_and_answers_folded():
+    index = {
+        "config": {"lang": ["en"], "fields": {"title": {"boost": 1000}, "text": {"boost": 1}, "tags": {"boost": 1000000}}},
+        "docs": [
+            {"location": "sft/x/", "title": "题目", "text": ""},
+            {"location": "sft/x/#answer-1", "title": "回答", "text": "答案\u200b内容"},
+            {"location": "en/sft/x/", "title": "Question", "text": ""},
+            {"location": "en/sft/x/#answer-1", "title": "Answer", "text": "The answer"},
+        ],
+    }
+    split = split_search_index(index, ["zh", "en"])
+    assert [d["location"] for d in split["zh"]["docs"]] == ["sft/x/"]
+    assert [d["location"] for d in split["en"]["docs"]] == ["sft/x/"]
+    assert "答案" in split["zh"]["docs"][0]["text"] and "The answer" in split["en"]["docs"][0]["text"]
+    assert split["zh"]["config"]["fields"]["tags"]["boost"] < 1000
+    assert merge_answer_sections([{"location": "a/#answer-1", "text": "t"}]) == [{"location": "a/#answer-1", "text": "t", "title": ""}]
+
+
+def test_related_scores_pick_the_series_and_respect_overrides():
+    docs = [
+        Doc("a", "什么是复读机问题 复读机 重复 生成", ("repetition",)),
+        Doc("b", "为什么会出现复读机问题 复读机 注意力", ("repetition",)),
+        Doc("c", "如何缓解复读机问题 复读机 采样", ("repetition",)),
+        Doc("d", "位置编码的作用 Transformer 位置", ()),
+    ]
+    related = compute_related(docs)
+    assert {x for x, _ in related["a"]} == {"b", "c"}
+    assert related["d"] == []
+    links = apply_overrides(related, forced={"d": ["a"]}, excluded={"a": ["c"]})
+    assert links["d"] == ["a"] and "d" in links["a"] and "c" not in links["a"]
+
+
+def test_unknown_related_id_fails_naming_the_file(tmp_path):
+    import shutil
+
+    from llmqa.site import _load_site
+
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    page = docs / "sft/what-is-finetuning.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("status: answered", "status: answered\nrelated: [no-such-question]"), encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        _load_site(docs, ROOT / "sources").related
+    assert "what-is-finetuning.md:" in str(error.value) and "XREF-RELATED" in str(error.value)
