@@ -71,6 +71,7 @@ def on_files(files, config):
     _state["topic_ids"] = {t["id"] for t in _state["model"].topics}
     _state["glossary_matcher"] = glossary_matcher(_state["model"].glossary)
     _state.pop("fragment_env", None)  # per language build
+    _state.pop("term_links", None)
     if _language(config) == "zh":  # the default language builds first; the others follow inside it
         _state["answers"] = {}
     return files
@@ -156,7 +157,12 @@ def on_page_content(html, page, config, files):
         return _render("answer-source.html", config, files, page, credit=credits[number - 1], translated=translated) if number <= len(credits) else ""
 
     def term_link(term, text) -> str:
-        return _render("term.html", config, files, page, term=term, text=text, language=language)
+        # The same term link recurs on many pages at the same depth: render it once.
+        key = (term["id"], text, get_relative_url(".", page.url))
+        cache = _state.setdefault("term_links", {})
+        if key not in cache:
+            cache[key] = _render("term.html", config, files, page, term=term, text=text, language=language)
+        return cache[key]
 
     html = insert_after_answer_headings(html, credit)
     matcher, by_alias = _state["glossary_matcher"]
