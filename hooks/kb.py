@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import json
 import logging
-from copy import deepcopy
 import shutil
+from copy import deepcopy
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.nav import Section
 from mkdocs.utils import get_relative_url
 
-from mkdocs.exceptions import PluginError
-
 from llmqa.content import LANGUAGES, ui_strings
-from llmqa.exports import Card, write_exports
 from llmqa.errors import ContentError
+from llmqa.exports import Card, write_exports
 from llmqa.render import (
     answer_credits,
     expand_cross_references,
@@ -65,7 +64,7 @@ def on_files(files, config):
     # load_site is cached on file stamps, so the second language reuses the first one's model.
     try:
         _state["model"] = load_site(_state["docs_dir"], _state["sources_dir"])
-        _state["model"].related  # computed once per model, shared by both language builds
+        _ = _state["model"].related  # computed once per model, shared by both language builds
     except ContentError as error:
         raise PluginError(str(error)) from error
     _state["topic_ids"] = {t["id"] for t in _state["model"].topics}

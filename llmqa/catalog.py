@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import ID_PATTERN, LineLoader, load_yaml, tags, topic_ids
+from .content import ID_PATTERN, load_yaml, tags, topic_ids
 from .errors import ContentError, Problem, display_path
 from .sources import ParsedSource, SourceQuestion, clean_text
 

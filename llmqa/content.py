@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -42,7 +42,7 @@ def load_yaml(path: Path, rule: str = "DATA-YAML", *, with_lines: bool = False):
         raise ContentError(Problem(display_path(path), (mark.line + 1) if mark else 1, rule, f"invalid YAML: {getattr(exc, 'problem', exc)}")) from exc
 
 
-@lru_cache(maxsize=None)
+@cache
 def _data(name: str, root: Path) -> object:
     return load_yaml(root / f"{name}.yml")
 

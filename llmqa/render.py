@@ -72,7 +72,7 @@ def expand_cross_references(markdown: str, src_uri: str, model: SiteModel, langu
     for index, part in enumerate(parts):
         if index % 2 == 0:
 
-            def replace(match: re.Match) -> str:
+            def replace(match: re.Match, offset: int = offset) -> str:
                 entry = entries.get(match[1])
                 if entry is None:
                     line = first_body_line + markdown[: offset + match.start()].count("\n")
@@ -191,7 +191,7 @@ def merge_answer_sections(docs: list[dict]) -> list[dict]:
     title and the other in the answer matched neither strongly; one entry per question does.
     """
     pages = {doc["location"]: doc for doc in docs if "#" not in doc["location"]}
-    merged, folded = [], set()
+    folded = set()
     for doc in docs:
         path, _, anchor = doc["location"].partition("#")
         if anchor.startswith("answer-") and path in pages:

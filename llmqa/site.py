@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .content import DATA_DIR, DEFAULT_LANGUAGE, LANGUAGES, language_of, load_yaml, read_document, tags, topics
+from .content import DATA_DIR, DEFAULT_LANGUAGE, language_of, load_yaml, read_document, tags, topics
 from .errors import ContentError, Problem, display_path
 from .related import Doc, add_terms, apply_overrides, compute_related
 from .sources import load_manifest

@@ -116,7 +116,7 @@ def _strip_clutter(meta: dict, path: Path, lines: list[str]) -> tuple[list[Line]
                 break
         else:
             kept.append(Line(number, clean_text(raw, meta)))
-    for (pattern, _, _), count in zip(rules, hits):
+    for (pattern, _, _), count in zip(rules, hits, strict=True):
         if count == 0:
             raise ContentError(
                 Problem(display_path(path), 1, "IMPORT-CLUTTER", f"clutter rule {pattern.pattern!r} matched nothing; update sources/manifest.yml")
@@ -180,13 +180,13 @@ def _parse_questions(meta: dict, path: Path, lines: list[Line]) -> ParsedSource:
         if current is None:
             preamble.append(Line(line.number, text))
             continue
-        if labels and not any(l.text.strip() for l in current.answer):
+        if labels and not any(line_.text.strip() for line_ in current.answer):
             for label in labels:
                 if text.startswith(label):
                     text = text[len(label):].strip()
         current.answer.append(Line(line.number, line.text if line.text.startswith(" ") else text))
     for question in questions:
-        if not any(l.text.strip() for l in question.answer):
+        if not any(line_.text.strip() for line_ in question.answer):
             raise _error(path, question.line, f"question {question.number} ({question.title}) has no answer")
     return ParsedSource(meta, path, questions, preamble, [], [])
 

@@ -63,7 +63,7 @@ def test_only_given_files_are_reported(tmp_path):
 
 
 def test_cli_exit_codes(tmp_path):
-    docs = tree_with(tmp_path, "HTML-UNSAFE")
+    tree_with(tmp_path, "HTML-UNSAFE")
     shutil.copytree(Path(__file__).resolve().parent.parent / "data", tmp_path / "data")
     result = subprocess.run([sys.executable, "-m", "llmqa", "--root", str(tmp_path), "check"], capture_output=True, text=True)
     assert result.returncode == 1

@@ -130,5 +130,5 @@ def test_unknown_related_id_fails_naming_the_file(tmp_path):
     page = docs / "sft/what-is-finetuning.md"
     page.write_text(page.read_text(encoding="utf-8").replace("status: answered", "status: answered\nrelated: [no-such-question]"), encoding="utf-8")
     with pytest.raises(ContentError) as error:
-        _load_site(docs, ROOT / "sources").related
+        _ = _load_site(docs, ROOT / "sources").related
     assert "what-is-finetuning.md:" in str(error.value) and "XREF-RELATED" in str(error.value)
