@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from llmqa.content import Document, dump_front_matter, read_document, source_fingerprint
+from llmqa.site import NOTE_PATTERN
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -27,7 +28,6 @@ _ANSWER_ANCHOR = re.compile(r"^##\s.*\{\s*#answer-(\d+)\s*\}\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-_NOTE = re.compile(r'^!!! (warning|tip) "(勘误|Erratum|补充|Supplement) · (\d{4}-\d{2}-\d{2})"\s*$')
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
 _LINK_TARGET = re.compile(r"\]\(([^)\s]*)")
 _ZH_SENTENCE_END = re.compile(r"(?<=[。!?;])")
@@ -122,7 +122,7 @@ def split_blocks(text: str) -> list[str]:
 
 def classify(block: str) -> str:
     first = block.lstrip().splitlines()[0]
-    if _NOTE.match(first):
+    if NOTE_PATTERN.match(first):
         return "note"
     if first.startswith(("!!!", "???")):
         return "admonition"
@@ -421,7 +421,7 @@ class Generator:
                     zh_body.append(f"## 回答{f' {number}' if several else ''} {{ #answer-{number} }}\n\n" + "\n\n".join(zh_blocks) + "\n")
                     en_body.append(f"## Answer{f' {number}' if several else ''} {{ #answer-{number} }}\n\n" + "\n\n".join(en_blocks) + "\n")
                     stats["answers"] += 1
-                    stats["notes"] += sum(1 for b in zh_blocks if _NOTE.match(b.splitlines()[0]))
+                    stats["notes"] += sum(1 for b in zh_blocks if NOTE_PATTERN.match(b.splitlines()[0]))
                 zh_text, en_text = "\n" + "\n".join(zh_body), "\n" + "\n".join(en_body)
             else:
                 zh_meta["sources"] = [dict(rng.choice(self.pool.question_refs or self.pool.answer_refs))]
