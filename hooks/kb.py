@@ -86,6 +86,8 @@ def on_nav(nav, config, files):
             folder = _section_folder(item)
             if folder in order:
                 item.title = model.topic(folder)[language]["name"]
+            elif folder == "sources":
+                item.title = ui_strings(language)["sources_heading"]
     nav.items.sort(key=lambda item: (isinstance(item, Section), order.index(_section_folder(item)) if _section_folder(item) in order else len(order)))
     return nav
 
