@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import jieba
 
-QUERY_TERMS = 40  # most distinctive terms of a page used to look for its neighbours
+QUERY_TERMS = 30  # most distinctive terms of a page used to look for its neighbours
 MAX_DF_SHARE = 0.15  # terms on more pages than this carry no signal and long postings lists
+MAX_POSTINGS = 150  # ... and so do terms on more pages than this: it bounds the work per page,
+# which keeps the whole computation linear in the number of pages
 TAG_WEIGHT = 0.15
 THRESHOLD = 0.12
 LIMIT = 5
@@ -67,7 +69,7 @@ def compute_related(docs: list[Doc], *, limit: int = LIMIT, threshold: float = T
         weights = {t: (1 + math.log(c)) * idf[t] for t, c in count.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         vectors.append({t: w / norm for t, w in weights.items()})
-    max_df = max(2, int(MAX_DF_SHARE * n))
+    max_df = max(2, min(int(MAX_DF_SHARE * n), MAX_POSTINGS))
     postings: dict[str, list[int]] = defaultdict(list)
     for index, vector in enumerate(vectors):
         for term in vector:
