@@ -86,10 +86,19 @@ def on_nav(nav, config, files):
             folder = _section_folder(item)
             if folder in order:
                 item.title = model.topic(folder)[language]["name"]
+                # The sidebar lists topics, not their questions: the topic page lists those.
+                # Otherwise every page would carry its whole topic, and page size and build time
+                # would grow with the number of questions even with navigation.prune.
+                item.children = [child for child in item.children if _is_index(child)]
             elif folder == "sources":
                 item.title = ui_strings(language)["sources_heading"]
     nav.items.sort(key=lambda item: (isinstance(item, Section), order.index(_section_folder(item)) if _section_folder(item) in order else len(order)))
     return nav
+
+
+def _is_index(item) -> bool:
+    file = getattr(item, "file", None)
+    return file is not None and file.src_uri.split("/")[-1].split(".")[0] == "index"
 
 
 def _section_folder(item) -> str | None:

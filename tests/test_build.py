@@ -87,10 +87,13 @@ def test_edit_button_opens_the_page_source(site):
     assert f'edit/main/docs/{translated}.en.md"' in read(site, f"en/{translated}")
 
 
-def test_navigation_is_pruned(site):
+def test_navigation_lists_topics_not_every_question(site):
+    """Each page carries the topic list only, so its size does not grow with the question bank."""
     page = read(site, "sft/chat-or-base-model")
-    assert 'href="../what-is-finetuning/"' in page  # same section
-    assert "what-is-repetition" not in page  # another section's pages are not carried along
+    nav = page[page.index('class="md-nav md-nav--primary"'):page.index('class="md-sidebar md-sidebar--secondary"')]
+    assert 'href="../../generation/"' in nav and 'href="../"' in nav  # topics, including its own
+    assert "what-is-finetuning" not in nav and "what-is-repetition" not in nav  # no question lists
+    assert 'href="what-is-finetuning/"' in read(site, "sft")  # the topic page lists them
 
 
 def test_language_switcher_and_no_third_party_fonts(site):

@@ -59,8 +59,8 @@ def test_search_opens_the_page_and_highlights_the_term(page, base_url, language,
 @pytest.mark.parametrize("language,prefix", LANGUAGES)
 def test_language_switcher_stays_on_the_same_question(page, base_url, language, prefix):
     other, other_prefix = ("en", "en/") if language == "zh" else ("zh", "")
-    page.goto(base_url + prefix + "sft/chat-or-base-model/")
-    page.click('.md-nav a[href$="what-is-finetuning/"]')  # instant navigation first: the header is not reloaded
+    page.goto(base_url + prefix + "sft/")
+    page.click('.kb-question-list a[href$="what-is-finetuning/"]')  # instant navigation first: the header is not reloaded
     page.wait_for_url("**/sft/what-is-finetuning/")
     page.wait_for_load_state("networkidle")
     page.evaluate(f"document.querySelector('a.md-select__link[hreflang={other}]').click()")

@@ -4,11 +4,14 @@
 // current page cannot work here, because the Chinese root is a prefix of the English one, so
 // the switcher's links are rewritten on every page, instant navigation included. Both
 // languages share one URL layout (zh at /x/, en at /en/x/).
+(function () {
+// `base` is relative to the page first loaded; instant navigation keeps that __config, so the
+// roots are resolved once, here, and not against later locations.
+var config = JSON.parse(document.getElementById("__config").textContent);
+var language = document.documentElement.lang || "zh";
+var languageRoot = new URL(config.base.replace(/\/?$/, "/"), location.href);  // base is this language's root
+var siteRoot = language === "zh" ? languageRoot : new URL("../", languageRoot);
 document$.subscribe(function () {
-  var config = JSON.parse(document.getElementById("__config").textContent);
-  var language = document.documentElement.lang || "zh";
-  var languageRoot = new URL(config.base.replace(/\/?$/, "/"), location.href);  // base is this language's root
-  var siteRoot = language === "zh" ? languageRoot : new URL("../", languageRoot);
   var relative = location.pathname.slice(languageRoot.pathname.length);
   document.querySelectorAll("a.md-select__link[hreflang]").forEach(function (link) {
     var target = link.getAttribute("hreflang") === "zh" ? "" : link.getAttribute("hreflang") + "/";
@@ -24,3 +27,4 @@ document$.subscribe(function () {
     }
   });
 });
+})();
