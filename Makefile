@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve build test import check browser offline bench clean
+.PHONY: serve build test import check browser offline bench lighthouse clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,12 @@ test: $(VENV)/.installed node_modules/.installed browser
 offline: $(VENV)/.installed node_modules/.installed
 	$(PY) scripts/build_offline.py build/llm-interview-questions-offline.zip
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed node_modules/.installed browser
+	$(PY) -m pip install --quiet -e ".[test,bench]"
 	$(PY) -m bench --sizes 60,1000,5000 --write-docs
+
+lighthouse: $(VENV)/.installed node_modules/.installed browser
+	$(PY) scripts/lighthouse_report.py --write-docs
 
 clean:
 	rm -rf site .pytest_cache node_modules

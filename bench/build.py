@@ -11,6 +11,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .corpus import Question
@@ -98,7 +99,11 @@ def _parse_time_v(text: str) -> dict:
     }
 
 
-def run_build(project: Path, variant: str, run: int, questions: list[Question], method: str, timeout: float | None, keep: bool) -> dict:
+def run_build(
+    project: Path, variant: str, run: int, questions: list[Question], method: str, timeout: float | None, keep: bool,
+    inspect: Callable[[Path], dict] | None = None,
+) -> dict:
+    """Build once and measure; `inspect(site)` adds its own measurements of the built site (e.g. search timing)."""
     config = HOOKED_CONFIG if variant == "hooks" else PLAIN_CONFIG
     site = project / f"site-{variant}-{run}"
     logs = project / "bench-logs"
@@ -145,6 +150,8 @@ def run_build(project: Path, variant: str, run: int, questions: list[Question], 
         record["error_tail"] = (stdout + stderr)[-3000:]
     else:
         record.update(measure_site(site, questions))
+        if inspect is not None:
+            record["search_browser"] = inspect(site)
     if variant == "hooks" and profile_file.exists():
         record["hooks_profile"] = summarize_profile(json.loads(profile_file.read_text(encoding="utf-8")))
     if not keep:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import shutil
 import sys
@@ -11,7 +12,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from . import build, corpus, machine, report
+from . import build, corpus, machine, report, search_options, search_timing
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_SIZE = 60  # `--sizes 60` stands for the real corpus: docs/ as it is
@@ -52,6 +53,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workdir", type=Path, default=None, help="where the temporary projects go (default: the system temp dir)")
     p.add_argument("--keep", action="store_true", help="keep the temporary projects and built sites")
     p.add_argument("--no-check", action="store_true", help="skip `llmqa check` on the generated docs/")
+    p.add_argument("--no-search", action="store_true", help="skip timing the search box in Chromium")
     return p
 
 
@@ -73,6 +75,27 @@ def _check(docs_dir: Path) -> dict:
         "first": [str(p) for p in problems[:5]],
         "seconds": round(time.perf_counter() - start, 2),
     }
+
+
+def _time_search(site: Path, project: Path) -> dict:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import site_path
+
+    log("    timing the search box in Chromium …")
+    prefix = site_path(project / "mkdocs.yml")
+    try:
+        result = search_timing.measure(site, prefix)
+        log("    measuring the alternatives (trimmed lunr index, Pagefind) …")
+        result["options"] = {name: search_options.summarize(r) for name, r in search_options.measure_options(site, prefix).items()}
+    except Exception as error:  # noqa: BLE001 - a browser problem must not discard the build figures
+        result = {"error": repr(error)}
+    for language in ("zh", "en"):
+        if language in result:
+            r = result[language]
+            log(f"    search {language}: first {r['first_search_ms']} ms, {r['first_search_transfer']['search_gzip_bytes'] / 1024:.0f} KB gzip; median {r['median_search_ms']} ms")
+    if "error" in result:
+        log(f"    search timing failed: {result['error']}")
+    return result
 
 
 def run_size(size: int, args, method: str, pool_holder: dict) -> dict:
@@ -109,7 +132,10 @@ def run_size(size: int, args, method: str, pool_holder: dict) -> dict:
     for run in range(args.repeat):
         for variant in ("hooks", "plain") if run % 2 == 0 else ("plain", "hooks"):
             log(f"  build {variant} #{run + 1} …")
-            record = build.run_build(project, variant, run, content.questions, method, args.timeout, args.keep)
+            inspect = None
+            if variant == "hooks" and run == 0 and not args.no_search:
+                inspect = functools.partial(_time_search, project=project)
+            record = build.run_build(project, variant, run, content.questions, method, args.timeout, args.keep, inspect)
             entry["builds"][variant].append(record)
             if record["ok"]:
                 extra = ""

@@ -11,6 +11,9 @@ FLAT_LIMIT_PCT = 10.0  # "flat": the median question page grows by at most this 
 OWN_SHARE_LIMIT_PCT = 5.0
 MEMORY_LIMIT_MB = 1536.0  # 1.5 GB, as MiB (ru_maxrss is in KiB)
 TARGET_SIZE = 5000
+SEARCH_BYTES_LIMIT = 1.5e6  # gzip bytes of the first search at N=5,000 before alternatives must be weighed
+SEARCH_MS_LIMIT = 1000.0
+START_LIGHTHOUSE, END_LIGHTHOUSE = "<!-- lighthouse:start -->", "<!-- lighthouse:end -->"  # written by scripts/lighthouse_report.py
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -58,6 +61,7 @@ def summarize(entry: dict) -> dict:
             for variant, runs in (("hooks", hooks), ("plain", plain))
         },
     }
+    summary["search_browser"] = next((r["search_browser"] for r in hooks if r.get("search_browser")), None)
     hw, pw = summary["hooks_wall_seconds"], summary["plain_wall_seconds"]
     summary["hooks_overhead_pct"] = round((hw - pw) / pw * 100, 1) if hw and pw else None
     hc, pc = summary["hooks_cpu_seconds"], summary["plain_cpu_seconds"]
@@ -128,6 +132,19 @@ def evaluate_targets(sizes: list[dict]) -> list[dict]:
             "values": {s["label"]: s["summary"]["hooks_peak_rss_mb"] for s in done},
         }
     )
+    browser = (at_target["summary"].get("search_browser") or {}) if at_target else {}
+    first = {language: browser[language] for language in ("zh", "en") if isinstance(browser.get(language), dict)}
+    targets.append(
+        {
+            "id": "first-search",
+            "limit": f"<= {SEARCH_BYTES_LIMIT / 1e6:g} MB gzip and <= {SEARCH_MS_LIMIT:g} ms at N={TARGET_SIZE}",
+            "met": all(
+                r["first_search_transfer"]["search_gzip_bytes"] <= SEARCH_BYTES_LIMIT and (r["first_search_ms"] or 1e9) <= SEARCH_MS_LIMIT
+                for r in first.values()
+            ) if first else None,
+            "values": {language: (r["first_search_transfer"]["search_gzip_bytes"], r["first_search_ms"]) for language, r in first.items()},
+        }
+    )
     return targets
 
 
@@ -162,7 +179,23 @@ TEXT = {
             "html-flat": "The median question page's HTML stays flat as N grows",
             "own-steps-share": "The project's own steps (time inside hooks/kb.py, load_site and related included) take under 5% of the build at N=5,000",
             "peak-memory": "Peak memory of the build stays under 1.5 GB at N=5,000",
+            "first-search": "At N=5,000 the first search transfers at most 1.5 MB gzip and shows results within 1 s; otherwise the alternatives below are measured",
         },
+        "language": "language",
+        "option": "search",
+        "first_ms": "first search (ms)",
+        "first_bytes": "first search transfers raw / gzip (KB)",
+        "per_query": "later queries: median (p90) ms",
+        "hit": "hit@5",
+        "pagefind_index": "Pagefind: indexing (s) / bundle (MB)",
+        "no_browser": "not measured",
+        "options": {
+            "lunr": "lunr, full index (the site as built)",
+            "lunr-trimmed-300": "lunr, answers cut to 300 characters",
+            "lunr-titles-only": "lunr, titles and tags only",
+            "pagefind": "Pagefind (chunked index)",
+        },
+        "languages": {"zh": "zh", "en": "en"},
     },
     "zh": {
         "label_real": "真实语料({n})",
@@ -192,7 +225,23 @@ TEXT = {
             "html-flat": "题目页 HTML 的中位数大小不随 N 增长",
             "own-steps-share": "N=5,000 时,项目自身步骤(hooks/kb.py 内的时间,含 load_site 与 related)不到构建时间的 5%",
             "peak-memory": "N=5,000 时,构建的峰值内存低于 1.5 GB",
+            "first-search": "N=5,000 时,第一次搜索传输不超过 1.5 MB(gzip),1 秒内出结果;否则测量下文的替代方案",
         },
+        "language": "语言",
+        "option": "搜索方案",
+        "first_ms": "第一次搜索(毫秒)",
+        "first_bytes": "第一次搜索传输 原始 / gzip(KB)",
+        "per_query": "之后每次查询:中位数(p90)毫秒",
+        "hit": "hit@5",
+        "pagefind_index": "Pagefind:建索引(秒)/ 索引包(MB)",
+        "no_browser": "未测量",
+        "options": {
+            "lunr": "lunr,完整索引(当前网站)",
+            "lunr-trimmed-300": "lunr,答案截取前 300 字",
+            "lunr-titles-only": "lunr,只索引标题和标签",
+            "pagefind": "Pagefind(分块索引)",
+        },
+        "languages": {"zh": "中文", "en": "英文"},
     },
 }
 
@@ -248,9 +297,47 @@ def results_tables(sizes: list[dict], language: str = "en") -> str:
     return "\n".join(time_rows) + "\n\n" + "\n".join(size_rows) + "\n"
 
 
+def search_tables(sizes: list[dict], language: str = "en") -> str:
+    """The search box as a reader meets it, then the measured alternatives, per N and language."""
+    t = TEXT[language]
+    head = f"| {t['size']} | {t['option']} | {t['language']} | {t['first_ms']} | {t['first_bytes']} | {t['per_query']} | {t['hit']} | {t['pagefind_index']} |"
+    rows = [head, "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for entry in sizes:
+        browser = (entry.get("summary") or {}).get("search_browser")
+        label = size_label(entry, language)
+        if not browser or "error" in browser:
+            rows.append(f"| {label} | | | {t['no_browser']} | | | | |")
+            continue
+        options = {"lunr": {k: browser[k] for k in ("zh", "en") if k in browser}, **(browser.get("options") or {})}
+        for name, option in options.items():
+            index = "–"
+            if option.get("bundle_bytes"):
+                index = f"{_num(option.get('index_seconds'), 1)} / {_num(option['bundle_bytes'], 1, 1e6)}"
+            if "error" in option:
+                rows.append(f"| {label} | {t['options'].get(name, name)} | | {option['error'][:120]} | | | | |")
+                continue
+            for code in ("zh", "en"):
+                r = option.get(code)
+                if not r:
+                    continue
+                transfer = r.get("first_search_transfer") or r  # full record (lunr) or summary (options)
+                median = r.get("median_search_ms")
+                p90 = f" ({_num(r['p90_search_ms'], 0)})" if r.get("p90_search_ms") is not None else ""
+                hit = f"{r['hit_at_5']:.3f}" if r.get("hit_at_5") is not None else "–"
+                rows.append(
+                    f"| {label} | {t['options'].get(name, name)} | {t['languages'][code]} | {_num(r.get('first_search_ms'), 0)} "
+                    f"| {_num(transfer.get('search_raw_bytes'), 0, 1e3)} / {_num(transfer.get('search_gzip_bytes'), 0, 1e3)} "
+                    f"| {_num(median, 1)}{p90} | {hit} | {index if name == 'pagefind' else '–'} |"
+                )
+    return "\n".join(rows) + "\n"
+
+
 def _target_value(target: dict, language: str) -> str:
     values = target.get("values") or {}
     cpu = target.get("cpu_values") or {}
+    if target["id"] == "first-search":
+        names = TEXT[language]["languages"]
+        return "; ".join(f"{names.get(k, k)}: {_num(b, 0, 1e3)} KB gzip, {_num(ms, 0)} ms" for k, (b, ms) in values.items()) or "–"
     if target["id"] == "hooks-overhead":
         return ", ".join(f"{label}: {_pct(value, True)} ({TEXT[language]['cpu']} {_pct(cpu.get(label), True)})" for label, value in values.items()) or "–"
     if target["id"] == "html-flat":
@@ -278,6 +365,7 @@ def console_report(results: dict) -> str:
             f"Machine: {m['cpu_model']}, {m['cores']} cores, {m['memory_mb']:,} MiB; {m['date']}",
             "",
             results_tables(results["sizes"], "en"),
+            search_tables(results["sizes"], "en"),
             targets_table(results["targets"], results["sizes"], "en"),
         ]
     )
@@ -311,7 +399,7 @@ def _machine_lines(machine: dict, language: str) -> list[str]:
     ]
 
 
-def docs_page(results: dict, language: str) -> str:
+def docs_page(results: dict, language: str, lighthouse: str = "") -> str:
     """docs/performance(.en).md from bench/templates/performance.<language>.md (`$name` placeholders)."""
     sizes, targets, machine = results["sizes"], results["targets"], results["machine"]
     repeat = results["options"]["repeat"]
@@ -324,6 +412,8 @@ def docs_page(results: dict, language: str) -> str:
             repeat=repeat,
             targets=targets_table(targets, sizes, language),
             results=results_tables(sizes, language),
+            search=search_tables(sizes, language),
+            lighthouse=lighthouse or f"{START_LIGHTHOUSE}\n{TEXT[language]['met'][None]}: `python scripts/lighthouse_report.py --write-docs`\n{END_LIGHTHOUSE}",
             machine="\n".join(_machine_lines(machine, language)),
             command=command,
         ).rstrip("\n")
@@ -335,6 +425,9 @@ def write_docs(results: dict, docs_dir: Path) -> list[Path]:
     written = []
     for language, name in (("zh", "performance.md"), ("en", "performance.en.md")):
         path = docs_dir / name
-        path.write_text(docs_page(results, language), encoding="utf-8")
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        # keep the Lighthouse scores scripts/lighthouse_report.py wrote into the page
+        lighthouse = old[old.index(START_LIGHTHOUSE) : old.index(END_LIGHTHOUSE) + len(END_LIGHTHOUSE)] if START_LIGHTHOUSE in old and END_LIGHTHOUSE in old else ""
+        path.write_text(docs_page(results, language, lighthouse), encoding="utf-8")
         written.append(path)
     return written

@@ -45,15 +45,18 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def site_path(config: Path = ROOT / "mkdocs.yml") -> str:
+    """The path the site is published under (from site_url, or $SITE_URL as mkdocs reads it)."""
+    site_url = yaml.load(config.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["site_url"]
+    default = site_url[-1] if isinstance(site_url, list) else site_url  # `!ENV [SITE_URL, default]` reads back as a list
+    return urlparse(os.environ.get("SITE_URL") or default).path
+
+
 @pytest.fixture(scope="session")
 def served_at() -> tuple[int, str]:
     """Port and URL the site is built for and served at: sitemaps carry absolute URLs."""
     port = _free_port()
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    site_url = config["site_url"]  # `!ENV [SITE_URL, default]` reads back as a list
-    default = site_url[-1] if isinstance(site_url, list) else site_url
-    path = urlparse(os.environ.get("SITE_URL") or default).path
-    return port, f"http://127.0.0.1:{port}{path}"
+    return port, f"http://127.0.0.1:{port}{site_path()}"
 
 
 @pytest.fixture(scope="session")
