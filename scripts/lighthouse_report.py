@@ -9,7 +9,9 @@ marked block of docs/performance.md and docs/performance.en.md.
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import json
 import os
 import socket
@@ -21,10 +23,13 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.report import END_LIGHTHOUSE as END  # noqa: E402 - the markers the benchmark's page keeps
+from bench.report import START_LIGHTHOUSE as START  # noqa: E402
+
 PAGES = ["", "sft/", "sft/chat-or-base-model/", "en/", "en/sft/", "en/sft/chat-or-base-model/"]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
-START, END = "<!-- lighthouse:start -->", "<!-- lighthouse:end -->"
 
 
 def free_port() -> int:
@@ -33,11 +38,35 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
+
+
 def serve(site: Path, port: int, prefix: str) -> http.server.ThreadingHTTPServer:
+    """The site as GitHub Pages serves it: text gzipped, and cached for 10 minutes."""
     sys.path.insert(0, str(ROOT / "tests"))
     from conftest import _PrefixHandler
 
-    handler = type("Handler", (_PrefixHandler,), {"prefix": prefix})
+    class PagesLikeHandler(_PrefixHandler):
+        def send_head(self):
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            content_type = self.guess_type(str(path))
+            if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "") or not content_type.startswith(COMPRESSED_TYPES):
+                return super().send_head()
+            body = gzip.compress(path.read_bytes(), compresslevel=6)
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+
+        def end_headers(self):
+            self.send_header("Cache-Control", "max-age=600")
+            super().end_headers()
+
+    handler = type("Handler", (PagesLikeHandler,), {"prefix": prefix})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -80,10 +109,10 @@ def write_docs(results: dict) -> None:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import mkdocs_build
+    from conftest import mkdocs_build, site_path
 
     port = free_port()
-    prefix = "/llm-interview-kb/"
+    prefix = site_path()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         built = mkdocs_build(ROOT / "mkdocs.yml", tmp / "site", site_url=f"http://127.0.0.1:{port}{prefix}")
