@@ -1,0 +1,119 @@
+"""The benchmark's own logic: synthetic corpora that the checker accepts, the two configurations,
+the trimmed search index and the verdicts on the targets. Timings are not tested (machines are noisy)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bench import build, corpus, report, search_options
+from llmqa.checks import check
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> tuple[Path, corpus.Corpus]:
+    project = tmp_path_factory.mktemp("bench-project")
+    corpus.prepare_project(project, real=False)
+    content = corpus.Generator(corpus.Pool(), seed=7, unanswered=0.25).write(project / "docs", 300)
+    return project, content
+
+
+def test_synthetic_corpus_is_valid_content(synthetic):
+    project, content = synthetic
+    assert len(content.questions) == 300
+    assert len({q.id for q in content.questions}) == 300
+    for q in content.questions:
+        assert (project / "docs" / q.topic / f"{q.id}.md").is_file()
+        assert (project / "docs" / q.topic / f"{q.id}.en.md").is_file()
+    problems = check(project / "docs")
+    assert problems == [], [str(p) for p in problems[:5]]
+
+
+def test_synthetic_corpus_follows_the_real_spread(synthetic):
+    _, content = synthetic
+    topics = Counter(q.topic for q in content.questions)
+    real = Counter(q.topic for q in corpus.real_corpus(ROOT / "docs").questions)
+    assert set(topics) <= set(real)
+    assert len(topics) >= 10  # not one topic repeated
+    biggest = real.most_common(1)[0][0]
+    assert topics[biggest] >= topics.most_common(3)[-1][1]  # the largest real topic is among the largest synthetic ones
+    answered = sum(q.status == "answered" for q in content.questions) / len(content.questions)
+    assert 0.6 < answered < 0.9
+
+
+def test_configs_differ_only_in_hooks(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "hooks").mkdir()
+    configs = build.write_configs(tmp_path)
+    hooked = (tmp_path / configs["hooked"]).read_text(encoding="utf-8")
+    plain = (tmp_path / configs["plain"]).read_text(encoding="utf-8")
+    assert "hooks/kb_profiled.py" in hooked and "hooks/kb.py" not in hooked
+    assert "hooks:" not in plain
+    assert hooked.replace("hooks:\n  - hooks/kb_profiled.py\n", "") == plain
+
+
+def test_trimmed_index_cuts_text_and_keeps_segmentation():
+    index = {
+        "config": {"lang": ["en"]},
+        "docs": [
+            {"location": "a/", "title": "复读机\u200b问题", "text": "<p>大\u200b模型\u200b会\u200b重复\u200b生成</p><ul><li>原因\u200b一</li></ul>", "tags": ["生成"]},
+            {"location": "b/", "title": "LoRA", "text": "<p>low-rank &amp; adapters</p>"},
+        ],
+    }
+    cut = search_options.trim_index(index, 6)
+    assert cut["config"] == index["config"]
+    assert cut["docs"][0]["title"] == "复读机\u200b问题" and cut["docs"][0]["tags"] == ["生成"]
+    assert cut["docs"][0]["text"] == "大\u200b模型\u200b会"  # zero-width spaces are jieba's token boundaries
+    assert cut["docs"][1]["text"] == "low-ra"
+    assert all(doc["text"] == "" for doc in search_options.trim_index(index, 0)["docs"])
+
+
+def _entry(label: str, questions: int, hooks: float, plain: float, hook_seconds: float, html: int, rss: float, corpus_kind: str = "synthetic") -> dict:
+    def run(variant: str, wall: float) -> dict:
+        record = {"ok": True, "wall_seconds": wall, "cpu_seconds": wall, "peak_rss_mb": rss, "question_html_median_bytes": {"all": html}}
+        if variant == "hooks":
+            record["hooks_profile"] = {"hooks_seconds": hook_seconds, "hooks_cpu_seconds": hook_seconds, "load_site_seconds": 0.1, "related_seconds": 0.1}
+        return record
+
+    entry = {"label": label, "questions": questions, "corpus": corpus_kind, "corpus_stats": {}, "builds": {"hooks": [run("hooks", hooks)], "plain": [run("plain", plain)]}}
+    entry["summary"] = report.summarize(entry)
+    return entry
+
+
+def test_targets_are_judged_from_the_runs():
+    sizes = [_entry("1000", 1000, 30.0, 28.0, 1.0, 37000, 200.0), _entry("5000", 5000, 120.0, 100.0, 4.0, 37500, 600.0)]
+    verdicts = {t["id"]: t for t in report.evaluate_targets(sizes)}
+    assert verdicts["hooks-overhead"]["met"] is False  # +20% at 5,000
+    assert verdicts["hooks-overhead"]["values"] == {"1000": pytest.approx(7.1), "5000": pytest.approx(20.0)}
+    assert verdicts["html-flat"]["met"] is True
+    assert verdicts["own-steps-share"]["value"] == pytest.approx(3.3)
+    assert verdicts["peak-memory"]["met"] is True
+    assert verdicts["first-search"]["met"] is None  # no browser figures recorded
+
+    grown = [_entry("1000", 1000, 30.0, 29.0, 1.0, 37000, 200.0), _entry("5000", 5000, 100.0, 99.0, 6.0, 90000, 1600.0)]
+    verdicts = {t["id"]: t for t in report.evaluate_targets(grown)}
+    assert (verdicts["hooks-overhead"]["met"], verdicts["html-flat"]["met"], verdicts["own-steps-share"]["met"], verdicts["peak-memory"]["met"]) == (True, False, False, False)
+
+
+def test_published_page_keeps_the_lighthouse_block(tmp_path):
+    sizes = [_entry("1000", 1000, 30.0, 28.0, 1.0, 37000, 200.0)]
+    results = {
+        "machine": {"date": "2026-11-23T00:00:00+00:00", "cpu_model": "cpu", "cores": 2, "usable_cores": 2, "memory_mb": 1024, "os": "Linux", "python": "3.11"},
+        "options": {"sizes": [1000], "repeat": 1},
+        "sizes": sizes,
+        "targets": report.evaluate_targets(sizes),
+    }
+    block = f"{report.START_LIGHTHOUSE}\n| `/` | 99 | 100 | 100 | 100 |\n{report.END_LIGHTHOUSE}"
+    (tmp_path / "performance.md").write_text(f"old\n\n{block}\n", encoding="utf-8")
+    report.write_docs(results, tmp_path)
+    zh = (tmp_path / "performance.md").read_text(encoding="utf-8")
+    en = (tmp_path / "performance.en.md").read_text(encoding="utf-8")
+    assert block in zh and "old" not in zh
+    assert report.START_LIGHTHOUSE in en and "lighthouse_report.py --write-docs" in en  # not measured yet
+    assert "| 1,000 |" in zh and "+7.1%" in zh
+    anchors = lambda text: [line.rsplit("{", 1)[-1] for line in text.splitlines() if line.startswith("#")]  # noqa: E731
+    assert " #search }" in anchors(zh) and anchors(zh) == anchors(en)
