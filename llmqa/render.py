@@ -92,24 +92,48 @@ _SKIP_TAGS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "abbr", "s
 _TAG = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*?(/?)>")
 
 
-class AliasMatcher:
-    """Finds glossary aliases, longest first; ASCII aliases only match whole words.
+def _is_ascii_word_char(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and text[index].isascii() and text[index].isalnum()
 
-    A page is searched only for the aliases that occur in it (a plain substring test), so the
-    regex stays small however large the glossary grows."""
+
+class AliasMatcher:
+    """Finds glossary aliases, leftmost and then longest first; ASCII aliases only match whole words.
+
+    A page is searched only for the aliases that occur in it (a plain substring test), and each
+    alias is found with str.find: no regular expression is compiled per page, so the cost stays
+    small however large the glossary and the site grow."""
 
     def __init__(self, by_alias: dict[str, dict]):
         self.by_alias = by_alias
-        self._cache: dict[tuple[str, ...], re.Pattern] = {}
+        self._longest_first = sorted(by_alias, key=lambda a: (-len(a), a))
 
-    def for_text(self, text: str) -> re.Pattern | None:
-        present = tuple(sorted((a for a in self.by_alias if a in text), key=lambda a: (-len(a), a)))
-        if not present:
-            return None
-        if present not in self._cache:
-            pieces = [rf"(?<![A-Za-z0-9]){re.escape(a)}(?![A-Za-z0-9])" if a.isascii() else re.escape(a) for a in present]
-            self._cache[present] = re.compile("|".join(pieces))
-        return self._cache[present]
+    def present(self, text: str) -> list[str]:
+        """The aliases occurring anywhere in `text`, longest first."""
+        return [alias for alias in self._longest_first if alias in text]
+
+    def sub(self, text: str, aliases: list[str], replace) -> str:
+        """`text` with each match of `aliases` replaced by `replace(alias)`, as re.sub would with their
+        alternation: at each position the longest alias wins, and matches never overlap."""
+        matches = []
+        for alias in aliases:
+            start = text.find(alias)
+            while start != -1:
+                end = start + len(alias)
+                if not alias.isascii() or not (_is_ascii_word_char(text, start - 1) or _is_ascii_word_char(text, end)):
+                    matches.append((start, -len(alias), alias))
+                start = text.find(alias, start + 1)
+        if not matches:
+            return text
+        matches.sort()
+        out, position = [], 0
+        for start, negative_length, alias in matches:
+            if start < position:
+                continue
+            out.append(text[position:start])
+            out.append(replace(alias))
+            position = start - negative_length
+        out.append(text[position:])
+        return "".join(out)
 
 
 def glossary_matcher(glossary: list[dict]) -> tuple[AliasMatcher, dict[str, dict]]:
@@ -120,22 +144,34 @@ def glossary_matcher(glossary: list[dict]) -> tuple[AliasMatcher, dict[str, dict
     return AliasMatcher(by_alias), by_alias
 
 
-def mark_terms(html: str, matcher, by_alias: dict[str, dict], render_term) -> tuple[str, list[dict]]:
+def mark_terms(html: str, matcher: AliasMatcher, by_alias: dict[str, dict], render_term) -> tuple[str, list[dict]]:
     """Mark the first occurrence of each glossary term in text, never in code, links or headings.
 
-    `matcher` is an AliasMatcher or a compiled pattern. Returns the new HTML and the terms
-    found, in order of first occurrence.
+    Returns the new HTML and the terms found, in order of first occurrence.
     """
-    if isinstance(matcher, AliasMatcher):
-        matcher = matcher.for_text(html)
-        if matcher is None:
-            return html, []
+    aliases = matcher.present(html)
+    if not aliases:
+        return html, []
     out: list[str] = []
     seen: dict[str, dict] = {}
+
+    def mark(text: str) -> str:
+        if not text.strip():
+            return text
+
+        def replace(alias: str) -> str:
+            term = by_alias[alias]
+            if term["id"] in seen:
+                return alias
+            seen[term["id"]] = term
+            return render_term(term, alias)
+
+        return matcher.sub(text, aliases, replace)
+
     skip_depth = 0
     position = 0
     for tag in _TAG.finditer(html):
-        out.append(_mark_text(html[position:tag.start()], matcher, by_alias, render_term, seen) if skip_depth == 0 else html[position:tag.start()])
+        out.append(mark(html[position:tag.start()]) if skip_depth == 0 else html[position:tag.start()])
         name = tag[2].lower()
         if name in _SKIP_TAGS and not tag[3]:
             skip_depth += -1 if tag[1] else 1
@@ -143,22 +179,8 @@ def mark_terms(html: str, matcher, by_alias: dict[str, dict], render_term) -> tu
         out.append(tag[0])
         position = tag.end()
     tail = html[position:]
-    out.append(_mark_text(tail, matcher, by_alias, render_term, seen) if skip_depth == 0 else tail)
+    out.append(mark(tail) if skip_depth == 0 else tail)
     return "".join(out), list(seen.values())
-
-
-def _mark_text(text: str, matcher: re.Pattern, by_alias: dict[str, dict], render_term, seen: dict[str, dict]) -> str:
-    if not text.strip():
-        return text
-
-    def replace(match: re.Match) -> str:
-        term = by_alias[match[0]]
-        if term["id"] in seen:
-            return match[0]
-        seen[term["id"]] = term
-        return render_term(term, match[0])
-
-    return matcher.sub(replace, text)
 
 
 # Material's defaults (title 1000, tags 1e6) let a word in any title or tag outrank a page
