@@ -19,7 +19,7 @@ from mkdocs.utils import get_relative_url
 
 from llmqa.content import LANGUAGES, ui_strings
 from llmqa.errors import ContentError
-from llmqa.exports import Card, write_exports
+from llmqa.exports import Card, export_names, write_exports
 from llmqa.render import (
     answer_credits,
     expand_cross_references,
@@ -32,6 +32,8 @@ from llmqa.render import (
     split_search_index,
 )
 from llmqa.site import SiteModel, load_site
+
+DOWNLOADS_DIR = "downloads"  # per language, next to the Downloads page
 
 _state: dict = {}
 
@@ -206,7 +208,7 @@ def on_page_context(context, page, config, nav):
     elif kind == "self-test":
         kb["self_test"] = _self_test_items(model, language, page, [t["id"] for t in model.topics])
     elif kind == "downloads":
-        kb["downloads"] = _download_names(language)
+        kb["downloads"] = {kind: f"{DOWNLOADS_DIR}/{name}" for kind, name in export_names(language).items()}
     elif kind == "tags":
         kb["tag_index"] = model.tag_index(language)
     elif kind == "errata":
@@ -239,10 +241,6 @@ def _self_test_items(model: SiteModel, language: str, page, topic_ids: list[str]
     return items
 
 
-def _download_names(language: str) -> dict[str, str]:
-    return {"anki": f"downloads/llm-interview-questions-{language}.apkg", "csv": f"downloads/llm-interview-questions-{language}.csv", "offline": "downloads/llm-interview-questions-offline.zip"}
-
-
 def _write_exports(config, language: str, site_dir: Path) -> None:
     """Anki deck and CSV of every answered question, written next to this language's pages."""
     model: SiteModel = _state["model"]
@@ -255,7 +253,7 @@ def _write_exports(config, language: str, site_dir: Path) -> None:
             if entry.id in _state.get("answers", {}).get(language, {}):
                 url, html = _state["answers"][language][entry.id]
                 cards.append(Card(entry.id, topic[language]["name"], topic["id"], tuple(entry.tags), entry.title(language), rebase_links(html, url, site_url), site_url + url))
-    write_exports(cards, language, ui, site_dir / prefix / "downloads")
+    write_exports(cards, language, ui, site_dir / prefix / DOWNLOADS_DIR)
 
 
 @event_priority(-200)  # after mkdocs-static-i18n's own post-build step

@@ -63,11 +63,17 @@ def anki_package(cards: list[Card], language: str, labels: dict[str, str]) -> ge
     return genanki.Package(list(decks.values()))
 
 
+def export_names(language: str) -> dict[str, str]:
+    """File names of a language's exports; the Downloads page links to these."""
+    return {"anki": f"llm-interview-questions-{language}.apkg", "csv": f"llm-interview-questions-{language}.csv"}
+
+
 def write_exports(cards: list[Card], language: str, labels: dict[str, str], out_dir: Path) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    apkg = out_dir / f"llm-interview-questions-{language}.apkg"
+    names = export_names(language)
+    apkg = out_dir / names["anki"]
     anki_package(cards, language, labels).write_to_file(str(apkg))
-    table = out_dir / f"llm-interview-questions-{language}.csv"
+    table = out_dir / names["csv"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["id", "topic", "tags", "question", "answer", "url"])
