@@ -78,15 +78,12 @@ def _check(docs_dir: Path) -> dict:
 
 
 def _time_search(site: Path, project: Path) -> dict:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import site_path
-
     log("    timing the search box in Chromium …")
-    prefix = site_path(project / "mkdocs.yml")
+    prefix = search_timing.site_path(project / "mkdocs.yml")
     try:
         result = search_timing.measure(site, prefix)
         log("    measuring the alternatives (trimmed lunr index, Pagefind) …")
-        result["options"] = {name: search_options.summarize(r) for name, r in search_options.measure_options(site, prefix).items()}
+        result["options"] = {name: report.summarize_search(r) for name, r in search_options.measure_options(site, prefix).items()}
     except Exception as error:  # noqa: BLE001 - a browser problem must not discard the build figures
         result = {"error": repr(error)}
     for language in ("zh", "en"):

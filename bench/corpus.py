@@ -148,26 +148,24 @@ def is_safe(block: str) -> bool:
     return all(target.startswith(("http://", "https://")) for target in _LINK_TARGET.findall(block))
 
 
-def _zh_sentences(text: str) -> list[str]:
+def _sentences(text: str, splitter: re.Pattern, keep, endings: str, terminator: str) -> list[str]:
+    """Sentences of `text` (list markers dropped) that `keep` accepts, each ending in one of `endings`."""
     found = []
     for line in text.splitlines():
         line = _LIST_ITEM.sub("", line.strip())
-        for sentence in _ZH_SENTENCE_END.split(line):
+        for sentence in splitter.split(line):
             sentence = sentence.strip()
-            if _clean_sentence(sentence) and len(_CJK.findall(sentence)) >= 6 and len(sentence) <= 300:
-                found.append(sentence if sentence[-1] in "。!?;" else sentence + "。")
+            if _clean_sentence(sentence) and keep(sentence):
+                found.append(sentence if sentence[-1] in endings else sentence + terminator)
     return found
+
+
+def _zh_sentences(text: str) -> list[str]:
+    return _sentences(text, _ZH_SENTENCE_END, lambda s: len(_CJK.findall(s)) >= 6 and len(s) <= 300, "。!?;", "。")
 
 
 def _en_sentences(text: str) -> list[str]:
-    found = []
-    for line in text.splitlines():
-        line = _LIST_ITEM.sub("", line.strip())
-        for sentence in _EN_SENTENCE_END.split(line):
-            sentence = sentence.strip()
-            if _clean_sentence(sentence) and not _CJK.search(sentence) and len(sentence.split()) >= 5 and len(sentence) <= 400:
-                found.append(sentence if sentence[-1] in ".!?" else sentence + ".")
-    return found
+    return _sentences(text, _EN_SENTENCE_END, lambda s: not _CJK.search(s) and len(s.split()) >= 5 and len(s) <= 400, ".!?", ".")
 
 
 def _clean_sentence(sentence: str) -> bool:

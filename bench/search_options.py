@@ -24,7 +24,6 @@ from pathlib import Path
 from . import search_timing
 
 TRIM_CHARS = 300
-PAGEFIND_DIR = search_timing.PAGEFIND_DIR
 
 
 def trim_index(index: dict, chars: int) -> dict:
@@ -49,9 +48,9 @@ def _trimmed_option(site: Path, prefix: str, queries: dict, chars: int) -> dict:
 
 
 def _pagefind_option(site: Path, prefix: str, queries: dict) -> dict:
-    bundle = site / PAGEFIND_DIR
+    bundle = site / search_timing.PAGEFIND_DIR
     shutil.rmtree(bundle, ignore_errors=True)
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", PAGEFIND_DIR, "--root-selector", "article", "--silent"]
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", search_timing.PAGEFIND_DIR, "--root-selector", "article", "--silent"]
     start = time.perf_counter()
     try:
         indexed = subprocess.run(command, capture_output=True, text=True, timeout=3600)
@@ -76,24 +75,3 @@ def measure_options(site: Path, prefix: str, queries: dict | None = None) -> dic
         "lunr-titles-only": _trimmed_option(site, prefix, queries, 0),
         "pagefind": _pagefind_option(site, prefix, queries),
     }
-
-
-def summarize(result: dict) -> dict:
-    """The figures the tables show, per language."""
-    if "error" in result:
-        return {"error": result["error"]}
-    out = {}
-    for language in ("zh", "en"):
-        r = result.get(language) or {}
-        transfer = r.get("first_search_transfer") or {}
-        out[language] = {
-            "first_search_ms": r.get("first_search_ms"),
-            "search_raw_bytes": transfer.get("search_raw_bytes"),
-            "search_gzip_bytes": transfer.get("search_gzip_bytes"),
-            "median_search_ms": r.get("median_search_ms"),
-            "p90_search_ms": r.get("p90_search_ms"),
-            "hit_at_5": r.get("hit_at_5"),
-        }
-    out.update({key: result[key] for key in ("index_seconds", "bundle_files", "bundle_bytes") if key in result})
-    return out
-

@@ -12,12 +12,9 @@ sent) and gzip level 6 (what a static host such as GitHub Pages sends for text f
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -25,6 +22,11 @@ from urllib.parse import unquote, urlparse
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+# The tests' server and browser settings, so that the benchmark measures the site as the tests see it.
+from conftest import CHROMIUM, CHROMIUM_ARGS, _PrefixHandler, serve_site, site_path  # noqa: E402
+
+__all__ = ["default_queries", "measure", "site_path"]
 QUERY_FILE = ROOT / "tests" / "data" / "search_queries.yml"
 FIRST_QUERY_TIMEOUT_MS = 60000  # includes fetching the index and the worker building it
 QUERY_TIMEOUT_MS = 10000
@@ -77,13 +79,22 @@ def default_queries() -> dict[str, list[tuple[str, str]]]:
     return {language: [(str(item["query"]), item["expect"]) for item in data[language]] for language in ("zh", "en")}
 
 
-def _hit(hrefs: list[str], expect: str, site: Path, language_root: str) -> bool | None:
+def _question_paths(site: Path, ids: set[str]) -> dict[str, str]:
+    """`topic/id/` of each question id that has exactly one page in the built site."""
+    found = {}
+    for question_id in ids:
+        pages = list(site.glob(f"*/{question_id}/index.html"))
+        if len(pages) == 1:
+            found[question_id] = f"{pages[0].parent.parent.name}/{question_id}/"
+    return found
+
+
+def _hit(hrefs: list[str], expect: str, paths: dict[str, str], language_root: str) -> bool | None:
     """Whether the expected question is among the top 5; None where the corpus has no such page."""
-    pages = list(site.glob(f"*/{expect}/index.html"))
-    if len(pages) != 1:
+    if expect not in paths:
         return None
-    wanted = f"{language_root}{pages[0].parent.parent.name}/{expect}/"
-    return any(urlparse(href).path.endswith("/" + wanted) or urlparse(href).path.endswith("/" + wanted + "index.html") for href in hrefs)
+    wanted = "/" + language_root + paths[expect]
+    return any(urlparse(href).path.endswith(wanted) or urlparse(href).path.endswith(wanted + "index.html") for href in hrefs)
 
 
 def _gzip_size(data: bytes) -> int:
@@ -91,31 +102,21 @@ def _gzip_size(data: bytes) -> int:
     return min(len(data), len(gzip.compress(data, compresslevel=6, mtime=0)))
 
 
-class _Server:
-    """The built site on 127.0.0.1 under `prefix`, as the tests serve it."""
+def _handler(prefix: str, overrides: dict[str, Path]) -> type:
+    """The tests' request handler, serving a replacement file (e.g. a trimmed index) in place of the site's."""
+    replaced = {prefix + name: str(path) for name, path in overrides.items()}
 
-    def __init__(self, site: Path, prefix: str, overrides: dict[str, Path] | None = None):
-        sys.path.insert(0, str(ROOT / "tests"))
-        from conftest import _PrefixHandler
+    class Handler(_PrefixHandler):
+        def translate_path(self, path):
+            return replaced.get(urlparse(path).path) or super().translate_path(path)
 
-        replaced = {prefix + name: str(path) for name, path in (overrides or {}).items()}
-
-        def translate_path(handler, path):  # serve a replacement file (e.g. a trimmed index) in place of the site's
-            return replaced.get(urlparse(path).path) or _PrefixHandler.translate_path(handler, path)
-
-        handler = type("Handler", (_PrefixHandler,), {"prefix": prefix, "translate_path": translate_path})
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{prefix}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
+    return Handler
 
 
-def _file_for(url: str, base_url: str, site: Path) -> Path | None:
-    if not url.startswith(base_url):
-        return None
-    path = site / unquote(urlparse(url).path[len(urlparse(base_url).path):])
+def _site_file(name: str, site: Path, overrides: dict[str, Path]) -> Path | None:
+    if name in overrides:
+        return overrides[name]
+    path = site / name
     if path.is_dir():
         path = path / "index.html"
     return path if path.is_file() else None
@@ -124,8 +125,10 @@ def _file_for(url: str, base_url: str, site: Path) -> Path | None:
 def _bytes_of(urls: list[str], base_url: str, site: Path, overrides: dict[str, Path], marker: str) -> dict:
     files = {}
     for url in urls:
-        name = unquote(urlparse(url).path[len(urlparse(base_url).path):]) if url.startswith(base_url) else None
-        path = overrides.get(name) if name in overrides else _file_for(url, base_url, site)
+        if not url.startswith(base_url):
+            continue
+        name = unquote(urlparse(url).path[len(urlparse(base_url).path):])
+        path = _site_file(name, site, overrides)
         if path is not None:
             files[name] = path.read_bytes()
     search = {name: data for name, data in files.items() if marker in name}
@@ -139,7 +142,7 @@ def _bytes_of(urls: list[str], base_url: str, site: Path, overrides: dict[str, P
     }
 
 
-def _measure_language(browser, base_url: str, site: Path, language_root: str, queries: list[tuple[str, str]], overrides: dict, engine: str) -> dict:
+def _measure_language(browser, base_url: str, site: Path, language_root: str, queries: list[tuple[str, str]], overrides: dict, engine: str, paths: dict[str, str]) -> dict:
     context = browser.new_context()
     requested: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
@@ -160,7 +163,7 @@ def _measure_language(browser, base_url: str, site: Path, language_root: str, qu
         results.append(page.evaluate(script, [query, QUERY_TIMEOUT_MS, bundle]))
     context.close()
     answered = [r["ms"] for r in results[1:] if r["ms"] is not None]
-    hits = [_hit(r["hrefs"], expect, site, language_root) for r, (_, expect) in zip(results, queries, strict=True)]
+    hits = [_hit(r["hrefs"], expect, paths, language_root) for r, (_, expect) in zip(results, queries, strict=True)]
     judged = [h for h in hits if h is not None]
     first_ms = results[0]["ms"]
     return {
@@ -187,26 +190,24 @@ def measure(site: Path, prefix: str = "/", queries: dict | None = None, override
     engine "pagefind" searches through the Pagefind bundle in `site/pagefind/` instead."""
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import CHROMIUM, CHROMIUM_ARGS
-
     if not Path(CHROMIUM).exists():
         return {"error": f"{CHROMIUM} is missing (apt-get install -y chromium)"}
     queries = queries or default_queries()
     overrides = overrides or {}
-    server = _Server(site, prefix, overrides)
+    paths = _question_paths(site, {expect for items in queries.values() for _, expect in items})
+    server, url = serve_site(site, prefix, handler=_handler(prefix, overrides))
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 return {
-                    "zh": _measure_language(browser, server.url, site, "", queries["zh"], overrides, engine),
-                    "en": _measure_language(browser, server.url, site, "en/", queries["en"], overrides, engine),
+                    "zh": _measure_language(browser, url, site, "", queries["zh"], overrides, engine, paths),
+                    "en": _measure_language(browser, url, site, "en/", queries["en"], overrides, engine, paths),
                 }
             finally:
                 browser.close()
     finally:
-        server.close()
+        server.shutdown()
 
 
 if __name__ == "__main__":  # python -m bench.search_timing SITE_DIR [PREFIX] [--options]

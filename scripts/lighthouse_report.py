@@ -9,75 +9,57 @@ from the scores already in bench/lighthouse.json.
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from bench.report import END_LIGHTHOUSE as END  # noqa: E402 - the markers the benchmark's page keeps
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+# The markers the benchmark's page keeps, and the tests' build, server and browser settings.
+from conftest import CHROMIUM, CHROMIUM_ARGS, _PrefixHandler, free_port, mkdocs_build, serve_site, site_path  # noqa: E402
+
+from bench.report import END_LIGHTHOUSE as END  # noqa: E402
 from bench.report import START_LIGHTHOUSE as START  # noqa: E402
 
 PAGES = ["", "sft/", "sft/chat-or-base-model/", "en/", "en/sft/", "en/sft/chat-or-base-model/"]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
 
 
-def serve(site: Path, port: int, prefix: str) -> http.server.ThreadingHTTPServer:
+class PagesLikeHandler(_PrefixHandler):
     """The site as GitHub Pages serves it: text gzipped, and cached for 10 minutes."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import _PrefixHandler
 
-    class PagesLikeHandler(_PrefixHandler):
-        def send_head(self):
-            path = Path(self.translate_path(self.path))
-            if path.is_dir():
-                path = path / "index.html"
-            content_type = self.guess_type(str(path))
-            if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "") or not content_type.startswith(COMPRESSED_TYPES):
-                return super().send_head()
-            body = gzip.compress(path.read_bytes(), compresslevel=6)
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return io.BytesIO(body)
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        content_type = self.guess_type(str(path))
+        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "") or not content_type.startswith(COMPRESSED_TYPES):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
-        def end_headers(self):
-            self.send_header("Cache-Control", "max-age=600")
-            super().end_headers()
-
-    handler = type("Handler", (PagesLikeHandler,), {"prefix": prefix})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    def end_headers(self):
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
 
 
 def audit(url: str, out: Path) -> dict:
-    env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
     subprocess.run(
         [str(ROOT / "node_modules/.bin/lighthouse"), url, "--quiet", "--output=json", f"--output-path={out}",
-         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"],
+         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={' '.join(CHROMIUM_ARGS)}"],
         check=True, env=env, timeout=300,
     )
     report = json.loads(out.read_text(encoding="utf-8"))
@@ -112,9 +94,6 @@ def main() -> None:
     if "--report-only" in sys.argv:  # publish the scores already in bench/lighthouse.json
         write_docs(json.loads((ROOT / "bench/lighthouse.json").read_text(encoding="utf-8")))
         return
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import mkdocs_build, site_path
-
     port = free_port()
     prefix = site_path()
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,7 +101,7 @@ def main() -> None:
         built = mkdocs_build(ROOT / "mkdocs.yml", tmp / "site", site_url=f"http://127.0.0.1:{port}{prefix}")
         if built.returncode != 0:
             sys.exit(built.stderr)
-        server = serve(tmp / "site", port, prefix)
+        server, _ = serve_site(tmp / "site", prefix, port, PagesLikeHandler)
         version = subprocess.run([str(ROOT / "node_modules/.bin/lighthouse"), "--version"], capture_output=True, text=True).stdout.strip()
         results = {"lighthouse": version, "date": date.today().isoformat(), "pages": {}}
         for index, page in enumerate(PAGES):

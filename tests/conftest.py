@@ -39,7 +39,7 @@ def mkdocs_build(config: Path, site_dir: Path, site_url: str | None = None) -> s
     )
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -55,7 +55,7 @@ def site_path(config: Path = ROOT / "mkdocs.yml") -> str:
 @pytest.fixture(scope="session")
 def served_at() -> tuple[int, str]:
     """Port and URL the site is built for and served at: sitemaps carry absolute URLs."""
-    port = _free_port()
+    port = free_port()
     return port, f"http://127.0.0.1:{port}{site_path()}"
 
 
@@ -103,13 +103,19 @@ class _PrefixHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def serve_site(site: Path, prefix: str, port: int = 0, handler: type = _PrefixHandler) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve the built `site` under `prefix` on 127.0.0.1 from a background thread: the server and its URL.
+    Also used by the benchmark and the Lighthouse script."""
+    bound = type("Handler", (handler,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(bound, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+
+
 @pytest.fixture(scope="session")
 def base_url(site, site_path_prefix, served_at) -> str:
-    handler = type("Handler", (_PrefixHandler,), {"prefix": site_path_prefix})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", served_at[0]), functools.partial(handler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{site_path_prefix}"
+    server, url = serve_site(site, site_path_prefix, served_at[0])
+    yield url
     server.shutdown()
 
 
