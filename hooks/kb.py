@@ -14,12 +14,16 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
 from mkdocs.structure.nav import Section
 from mkdocs.utils import get_relative_url
 
 from llmqa.content import LANGUAGES, ui_strings
+from llmqa.csp import add_content_security_policy
 from llmqa.errors import ContentError
 from llmqa.exports import Card, export_names, write_exports
+from llmqa.math import KatexRenderer, katex_assets, render_math
+from llmqa.references import references_markdown
 from llmqa.render import (
     answer_credits,
     expand_cross_references,
@@ -31,6 +35,7 @@ from llmqa.render import (
     rebase_links,
     split_search_index,
 )
+from llmqa.safety import plain_text, sanitize
 from llmqa.site import SiteModel, load_site
 
 DOWNLOADS_DIR = "downloads"  # per language, next to the Downloads page
@@ -62,6 +67,17 @@ def on_config(config):
     return config
 
 
+def _katex() -> KatexRenderer:
+    if "katex" not in _state:
+        _state["katex"] = KatexRenderer()
+    return _state["katex"]
+
+
+def on_shutdown():
+    if "katex" in _state:
+        _state.pop("katex").close()
+
+
 def on_files(files, config):
     # load_site is cached on file stamps, so the second language reuses the first one's model.
     try:
@@ -75,6 +91,11 @@ def on_files(files, config):
     _state.pop("term_links", None)
     if _language(config) == "zh":  # the default language builds first; the others follow inside it
         _state["answers"] = {}
+    try:
+        for site_path, source in katex_assets():  # KaTeX's stylesheet and fonts, served by the site
+            files.append(File.generated(config, site_path, abs_src_path=str(source)))
+    except ContentError as error:
+        raise PluginError(str(error)) from error
     return files
 
 
@@ -136,12 +157,21 @@ def on_page_markdown(markdown, page, config, files):
     kind = page_kind(page.file.src_uri.replace(".en.md", ".md"), page.meta, _state["topic_ids"])
     if kind == "topic":  # topic names live in data/topics.yml only
         page.meta["title"] = model.topic(page.file.src_uri.split("/")[0])[language]["name"]
+    elif isinstance(page.meta.get("title"), str):  # Material prints titles unescaped in places
+        page.meta["title"] = plain_text(page.meta["title"])
     if kind == "glossary":  # rendered as Markdown so that every term is a search entry
         markdown += _render("glossary.md", config, files, page, terms=sorted(model.glossary, key=lambda t: t[language].lower()), language=language)
     try:
+        if kind == "question" and page.meta.get("references"):
+            markdown += references_markdown(page.meta["references"], ui_strings(language)["references_heading"], f"docs/{page.file.src_uri}", _meta_line(page, "references"))
         return expand_cross_references(markdown, page.file.src_uri, model, language, f"docs/{page.file.src_uri}", _body_line(page))
     except ContentError as error:
         raise PluginError(str(error)) from error
+
+
+def _meta_line(page, key: str) -> int:
+    head = page.file.content_string.split(f"\n{key}:", 1)[0]
+    return head.count("\n") + 2
 
 
 def _body_line(page) -> int:
@@ -156,16 +186,25 @@ def _body_line(page) -> int:
 
 def on_page_content(html, page, config, files):
     model: SiteModel = _state["model"]
+    html = sanitize(html)  # content is data from strangers: only the allowlist in llmqa/safety.py survives
+    with_tex = html  # formulas as \( … \) for the Anki deck, which renders them itself
+    try:
+        html = render_math(html, _katex(), f"docs/{page.file.src_uri}", page.file.content_string)
+    except ContentError as error:
+        raise PluginError(str(error)) from error
     entry = model.by_id().get(page.meta.get("id"))
     if entry is None:
         return html
     language = _language(config)
     if entry.status == "answered":  # the bare answers, for self-test pages and exports
-        _state.setdefault("answers", {}).setdefault(language, {})[entry.id] = (page.url, html)
+        _state.setdefault("answers", {}).setdefault(language, {})[entry.id] = (page.url, html, with_tex)
     credits = answer_credits(entry, model, language)
     translated = page.file.locale != "zh"
 
     def credit(number: int) -> str:
+        if number == 0:
+            meta = entry.metas.get("zh", {})
+            return _render("answer-written.html", config, files, page, written=meta.get("written"), reviewed=meta.get("reviewed"))
         return _render("answer-source.html", config, files, page, credit=credits[number - 1], translated=translated) if number <= len(credits) else ""
 
     def term_link(term, text) -> str:
@@ -186,6 +225,22 @@ def on_page_content(html, page, config, files):
     header = _render("subtitle.html", config, files, page, title=entry.title(other) if shows_other else None, other=other)
     footer = _render("page-terms.html", config, files, page, terms=terms, language=language, other=other)
     return header + html + footer
+
+
+def _offline(config) -> bool:
+    return "material/offline" in config.plugins or "offline" in config.plugins
+
+
+@event_priority(-100)  # after every other plugin has changed the page
+def on_post_page(output, page, config):
+    # file:// pages have no origin for 'self' to match; the offline zip is read on the reader's own disk
+    return output if _offline(config) else add_content_security_policy(output)
+
+
+def on_post_template(output_content, template_name, config):
+    if template_name.endswith(".html") and not _offline(config):
+        return add_content_security_policy(output_content)
+    return output_content
 
 
 def on_page_context(context, page, config, nav):
@@ -225,8 +280,19 @@ def on_page_context(context, page, config, nav):
         kb["stale"] = kb["translated"] and entry.stale(language)
         kb["related"] = model.related_links(entry.id, language)
         kb["report_title"] = entry.title(language)
+        kb["other_titles"] = _other_titles(entry.metas.get(page.file.locale, {}), ui_strings(language))
+        if entry.status == "unanswered":  # never a dead end: answered neighbours and the terms of the title
+            kb["nearest_answered"] = [link for link in kb["related"] if link["status"] == "answered"][:5]
+            matcher, by_alias = _state["glossary_matcher"]
+            kb["title_terms"] = list({by_alias[a]["id"]: by_alias[a] for a in matcher.present(entry.title(language))}.values())
     context["kb"] = kb
     return context
+
+
+def _other_titles(meta: dict, ui: dict[str, str]) -> list[tuple[str, str]]:
+    """The wording a source used before its title was corrected, and the titles of merged duplicates."""
+    titles = [(ui["original_title"], plain_text(meta["original_title"]))] if meta.get("original_title") else []
+    return titles + [(ui["also_asked_as"], plain_text(alias)) for alias in meta.get("aliases") or []]
 
 
 def _self_test_items(model: SiteModel, language: str, page, topic_ids: list[str]) -> list[dict]:
@@ -236,7 +302,7 @@ def _self_test_items(model: SiteModel, language: str, page, topic_ids: list[str]
     for topic_id in topic_ids:
         for entry in sorted(model.by_topic().get(topic_id, []), key=lambda e: e.id):
             if entry.id in answers:
-                url, html = answers[entry.id]
+                url, html, _ = answers[entry.id]
                 items.append({**model.link(entry, language), "html": prefix_ids(rebase_links(html, url, page.url), entry.id)})
     return items
 
@@ -251,7 +317,7 @@ def _write_exports(config, language: str, site_dir: Path) -> None:
     for topic in model.topics:
         for entry in sorted(model.by_topic().get(topic["id"], []), key=lambda e: e.id):
             if entry.id in _state.get("answers", {}).get(language, {}):
-                url, html = _state["answers"][language][entry.id]
+                url, _, html = _state["answers"][language][entry.id]
                 cards.append(Card(entry.id, topic[language]["name"], topic["id"], tuple(entry.tags), entry.title(language), rebase_links(html, url, site_url), site_url + url))
     write_exports(cards, language, ui, site_dir / prefix / DOWNLOADS_DIR)
 
@@ -272,10 +338,12 @@ def on_post_build(config):
     # One search index per language.
     index_path = site_dir / "search" / "search_index.json"
     merged = json.loads(index_path.read_text(encoding="utf-8"))
-    for code, index in split_search_index(merged, list(LANGUAGES)).items():
+    model: SiteModel = _state["model"]
+    waiting = {e.url(code): f" · {ui_strings(code)['unanswered_title']}" for e in model.entries if e.status == "unanswered" for code in LANGUAGES}
+    for code, index in split_search_index(merged, list(LANGUAGES), waiting).items():
         target = index_path if code == "zh" else site_dir / code / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
         target.write_text(data, encoding="utf-8")
-        if "material/offline" in config.plugins or "offline" in config.plugins:  # file:// cannot fetch JSON
+        if _offline(config):  # file:// cannot fetch JSON
             target.with_suffix(".js").write_text(f"var __index = {data}", encoding="utf-8")

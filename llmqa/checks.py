@@ -4,18 +4,20 @@ every message reads `path:line: RULE-ID message`.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-import jsonschema
+import markdown
 
-from .content import DATA_DIR, DEFAULT_LANGUAGE, Document, language_of, load_yaml, source_fingerprint, split_front_matter, tags, topic_ids, twin_path
+from . import PROJECT_ROOT
+from .content import DATA_DIR, DEFAULT_LANGUAGE, Document, front_matter_problems, language_of, line_of_key, load_yaml, read_text, source_fingerprint, split_front_matter, topic_ids, twin_path, ui_strings
 from .errors import ContentError, Problem, display_path
+from .references import check_references, load_references
+from .safety import markup_in, unsafe_parts
 from .site import CROSS_REFERENCE, NOTE_PATTERN
 
-SCHEMA = json.loads((Path(__file__).with_name("schema.json")).read_text(encoding="utf-8"))
 RULES = {
     "FM-YAML": "front matter must be valid YAML between --- lines",
     "FM-SCHEMA": "front matter fields and types follow llmqa/schema.json",
@@ -32,16 +34,29 @@ RULES = {
     "I18N-STALE": "an English page records the fingerprint of the Chinese text it translates (zh_hash)",
     "NOTE-FORMAT": 'correction notes are `!!! warning "勘误 · YYYY-MM-DD"` (supplements: `!!! tip "补充 · …"`)',
     "NOTE-REFERENCE": "every correction or supplement lists at least one reference",
-    "HTML-UNSAFE": "no <script>, <iframe>, <style>, on*= handlers or javascript: URLs",
+    "HTML-UNSAFE": "the HTML that Markdown produces stays inside the allowlist of llmqa/safety.py (no script, style, iframe, object, embed, base, meta, form, link, on* attributes, or URLs other than relative, http(s) and mailto)",
+    "FM-MARKUP": "title, original_title and aliases are plain text: no HTML tags, entities, Markdown links or attr_list",
+    "DATA-MARKUP": "strings in data/*.yml and sources/manifest.yml (tags, glossary, topics, credits) are plain text",
+    "FILE-ENCODING": "content and data files are UTF-8 without a byte-order mark",
     "CLUTTER": "no leftover web-page clutter (likes, bookmarks, red packets, promotion)",
     "HEADING-ORDER": "no H1 in the body (the title is the H1) and no skipped heading levels",
     "HEADING-ANCHOR": "every heading has an explicit ASCII anchor { #slug }",
     "ANSWER-EMPTY": "an answered page has at least one non-empty answer section",
+    "ANSWER-SHORT": "an answer section has at least 6 words or Chinese characters of text",
+    "ANSWER-PLACEHOLDER": "the placeholder that `llmqa new` writes is replaced by the answer",
+    "ANSWER-WRITTEN": "a site-written answer is a `{ #kb-answer }` section on a page with `written:` in its front matter",
+    "ANSWER-REFERENCES": "a site-written answer lists at least one reference (`references:` keys of data/references.yml)",
+    "ANSWER-UNREVIEWED": "a site-written answer records its independent review (`reviewed:`)",
+    "REF-UNKNOWN": "`references:` names keys that exist in data/references.yml",
+    "REF-ID": "arXiv ids, DOIs and URLs in data/references.yml are well formed",
+    "REF-FORMAT": "references.yml entries have authors, year, title and an arxiv id, doi or url, as plain text",
 }
+KB_ANSWER = "kb-answer"
+MIN_ANSWER_UNITS = 6
+_TEXT_UNITS = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]+(?:[-'.][A-Za-z0-9]+)*")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 _ANCHOR = re.compile(r"\{\s*#([a-z0-9]+(?:-[a-z0-9]+)*)\s*\}\s*$")
 _FENCE = re.compile(r"^(```|~~~)")
-_UNSAFE = re.compile(r"<\s*(script|iframe|style)\b|\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _NOTE_LIKE = re.compile(r'^!!! \w+ "(勘误|Erratum|补充|Supplement)')
 _REFERENCE_HEAD = re.compile(r"^\s{4}(参考|References)\s*[::]\s*$")
@@ -57,9 +72,7 @@ class Page:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _line_of_key(document: Document, key: str) -> int:
-    match = re.search(rf"^{re.escape(str(key))}\s*:", document.raw, re.MULTILINE)
-    return document.raw[: match.start()].count("\n") + 1 if match else 2
+_line_of_key = line_of_key
 
 
 def _body_lines(document: Document):
@@ -71,6 +84,71 @@ def _body_lines(document: Document):
             yield document.body_line + offset, line, True
             continue
         yield document.body_line + offset, line, in_code
+
+
+@cache
+def _markdown() -> markdown.Markdown:
+    """Markdown with the extensions and settings of mkdocs.yml, as the build renders pages."""
+    from mkdocs.utils import yaml_load
+
+    with open(PROJECT_ROOT / "mkdocs.yml", encoding="utf-8") as handle:
+        config = yaml_load(handle)
+    extensions, settings = [], {}
+    for item in config.get("markdown_extensions", []):
+        name, options = (item, {}) if isinstance(item, str) else next(iter(item.items()))
+        extensions.append(name)
+        settings[name] = options or {}
+    return markdown.Markdown(extensions=extensions, extension_configs=settings)
+
+
+_LINE_HINTS = {"href": ["javascript", "vbscript", "data:", "&colon", "&#", "]("], "src": ["src=", "]("]}
+
+
+def html_problems(document: Document, where: str) -> list[Problem]:
+    """HTML-UNSAFE for whatever the sanitizer would drop from the page's rendered Markdown."""
+    renderer = _markdown()
+    renderer.reset()
+    parts = unsafe_parts(renderer.convert(document.body))
+    found = []
+    lines = document.body.lower().splitlines()
+    for part in parts:
+        tag, _, attribute = part.strip("<>").partition(" ")
+        hints = [*_LINE_HINTS.get(attribute, []), attribute] if attribute else [f"<{tag}"]
+        offset = next((i for hint in hints for i, text in enumerate(lines) if hint and hint in text), 0)
+        found.append(Problem(where, document.body_line + offset, "HTML-UNSAFE", f"{part} is not allowed; see the allowlist in llmqa/safety.py"))
+    return found
+
+
+def data_problems(data_dir: Path | None = None, manifest: Path = PROJECT_ROOT / "sources" / "manifest.yml") -> list[Problem]:
+    """DATA-MARKUP (and FILE-ENCODING, DATA-YAML) for every data/*.yml file and the sources manifest."""
+    found = []
+    for path in [*sorted((data_dir or DATA_DIR).glob("*.yml")), manifest]:
+        if path.name == "references.yml":
+            continue  # REF-FORMAT covers it
+        try:
+            data = load_yaml(path, "DATA-YAML", with_lines=True)
+        except ContentError as error:
+            found.extend(error.problems)
+            continue
+        found.extend(_markup_in_data(data, 1, path.stem, display_path(path)))
+    return found
+
+
+def _markup_in_data(value, line: int, key: str, where: str) -> list[Problem]:
+    """DATA-MARKUP for every string in a YAML structure, at the line of the mapping that holds it."""
+    if isinstance(value, dict):
+        inner = value.get("__line__", line)
+        return [p for child_key, child in value.items() if child_key != "__line__" for p in _markup_in_data(child, inner, str(child_key), where)]
+    if isinstance(value, list):
+        return [p for child in value for p in _markup_in_data(child, line, key, where)]
+    markup = markup_in(value) if isinstance(value, str) and key not in ("clutter", "pattern", "patterns") else None
+    return [Problem(where, line, "DATA-MARKUP", f"{key}: plain text only, remove the markup {markup!r}")] if markup else []
+
+
+def other_pages(docs_dir: Path) -> list[Path]:
+    """Pages that are not questions: home, topic indexes, glossary, sources, …"""
+    questions = set(content_pages(docs_dir))
+    return sorted(p for p in docs_dir.rglob("*.md") if p not in questions)
 
 
 def content_pages(docs_dir: Path) -> list[Path]:
@@ -85,7 +163,7 @@ def check(docs_dir: Path, only: list[Path] | None = None) -> list[Problem]:
     for path in content_pages(docs_dir):
         where = display_path(path)
         try:
-            document = split_front_matter(path.read_text(encoding="utf-8"), path)
+            document = split_front_matter(read_text(path), path)
         except ContentError as error:
             pages.append(Page(path, where, language_of(path), None, list(error.problems)))
             continue
@@ -104,8 +182,19 @@ def check(docs_dir: Path, only: list[Path] | None = None) -> list[Problem]:
             page.problems.extend(_check_page(page, known_ids, docs_dir))
         if selected is None or page.path.resolve() in selected:
             problems.extend(page.problems)
-    if selected is None:
+    for path in other_pages(docs_dir):
+        if selected is None or path.resolve() in selected:
+            try:
+                document = split_front_matter(read_text(path), path)
+            except ContentError as error:
+                problems.extend(error.problems)
+                continue
+            problems.extend(html_problems(document, display_path(path)))
+    data_changed = selected is not None and any("/data/" in str(p) or p.name == "manifest.yml" for p in selected)
+    if selected is None or data_changed:
         problems.extend(_check_glossary(known_ids))
+        problems.extend(check_references())
+        problems.extend(data_problems())
     return problems
 
 
@@ -117,17 +206,7 @@ def _check_page(page: Page, known_ids: set, docs_dir: Path) -> list[Problem]:
     def add(line: int, rule: str, message: str) -> None:
         found.append(Problem(where, line, rule, message))
 
-    for error in sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(meta), key=lambda e: list(e.path)):
-        key = error.path[0] if error.path else (error.message.split("'")[1] if "'" in error.message else "id")
-        add(_line_of_key(document, key), "FM-SCHEMA", f"{'.'.join(map(str, error.path)) or 'front matter'}: {error.message}")
-    folder = page.path.parent.name
-    if meta.get("topic") not in topic_ids():
-        add(_line_of_key(document, "topic"), "FM-TOPIC", f"unknown topic {meta.get('topic')!r}")
-    elif meta.get("topic") != folder:
-        add(_line_of_key(document, "topic"), "FM-TOPIC", f"topic {meta['topic']!r} but the file is in {folder}/")
-    for tag in meta.get("tags") or []:
-        if tag not in tags():
-            add(_line_of_key(document, "tags"), "FM-TAG", f"unknown tag {tag!r}")
+    found.extend(front_matter_problems(document, page.path.parent.name, where))
     if isinstance(meta.get("id"), str) and page.path.name.split(".")[0] != meta["id"]:
         add(_line_of_key(document, "id"), "ID-SLUG", f"file name {page.path.name} does not match id {meta['id']!r}")
     for key in ("related", "related_exclude"):
@@ -135,6 +214,7 @@ def _check_page(page: Page, known_ids: set, docs_dir: Path) -> list[Problem]:
             if other not in known_ids:
                 add(_line_of_key(document, key), "XREF-RELATED", f"{key} names unknown id {other!r}")
     found.extend(_check_body(page, known_ids))
+    found.extend(html_problems(document, where))
     found.extend(_check_twin(page, docs_dir))
     return found
 
@@ -146,12 +226,11 @@ def _check_body(page: Page, known_ids: set) -> list[Problem]:
     answers: dict[int, list[str]] = {}
     answer_lines: dict[int, int] = {}
     current_answer = None
+    placeholders = _placeholders()
     lines = list(_body_lines(document))
     for index, (number, line, in_code) in enumerate(lines):
         if in_code:
             continue
-        if _UNSAFE.search(line):
-            found.append(Problem(where, number, "HTML-UNSAFE", f"unsafe HTML: {_UNSAFE.search(line)[0].strip()!r}"))
         for word in CLUTTER_WORDS:
             if word in line:
                 found.append(Problem(where, number, "CLUTTER", f"web-page clutter {word!r}"))
@@ -184,20 +263,54 @@ def _check_body(page: Page, known_ids: set) -> list[Problem]:
             anchor = _ANCHOR.search(heading[2])
             if not anchor:
                 found.append(Problem(where, number, "HEADING-ANCHOR", "heading needs an explicit ASCII anchor such as { #answer-1 }"))
-            current_answer = int(anchor[1].split("-")[1]) if anchor and re.fullmatch(r"answer-\d+", anchor[1]) else None
-            if current_answer is not None:
+            if anchor and (re.fullmatch(r"answer-\d+", anchor[1]) or anchor[1] == KB_ANSWER):
+                current_answer = 0 if anchor[1] == KB_ANSWER else int(anchor[1].split("-")[1])  # 0: the site-written answer
                 answers[current_answer] = []
                 answer_lines[current_answer] = number
+            elif level == 2:
+                current_answer = None  # a sub-heading stays inside its answer
             continue
         if current_answer is not None and line.strip():
             answers[current_answer].append(line)
-    if document.meta.get("status") == "answered":
+        for placeholder in placeholders:
+            if placeholder in line:
+                found.append(Problem(where, number, "ANSWER-PLACEHOLDER", f"replace the placeholder {placeholder!r} with the answer"))
+    meta = document.meta
+    if meta.get("status") == "answered":
         if not answers:
-            found.append(Problem(where, document.body_line, "ANSWER-EMPTY", "status is answered but there is no '## … { #answer-1 }' section"))
+            found.append(Problem(where, document.body_line, "ANSWER-EMPTY", "status is answered but there is no '## … { #answer-1 }' or '{ #kb-answer }' section"))
         for number, body in answers.items():
+            name = KB_ANSWER if number == 0 else f"answer-{number}"
+            units = len(_TEXT_UNITS.findall(" ".join(body)))
             if not body:
-                found.append(Problem(where, answer_lines[number], "ANSWER-EMPTY", f"answer-{number} has no text"))
+                found.append(Problem(where, answer_lines[number], "ANSWER-EMPTY", f"{name} has no text"))
+            elif units < MIN_ANSWER_UNITS:
+                found.append(Problem(where, answer_lines[number], "ANSWER-SHORT", f"{name} is nearly empty ({units} words or characters)"))
+    if 0 in answers and not meta.get("written"):
+        found.append(Problem(where, answer_lines[0], "ANSWER-WRITTEN", "a { #kb-answer } section needs `written: YYYY-MM-DD` in the front matter"))
+    if meta.get("written"):
+        if 0 not in answers:
+            found.append(Problem(where, _line_of_key(document, "written"), "ANSWER-WRITTEN", "`written:` is set but the page has no '## … { #kb-answer }' section"))
+        if not meta.get("references"):
+            found.append(Problem(where, _line_of_key(document, "written"), "ANSWER-REFERENCES", "a site-written answer needs `references:` (keys of data/references.yml)"))
+        if not meta.get("reviewed"):
+            found.append(Problem(where, _line_of_key(document, "written"), "ANSWER-UNREVIEWED", "a site-written answer needs an independent review recorded as `reviewed: YYYY-MM-DD` (CONTRIBUTING, review checklist)"))
+    known_references = _reference_keys()
+    for key in meta.get("references") or []:
+        if isinstance(key, str) and key not in known_references:
+            found.append(Problem(where, _line_of_key(document, "references"), "REF-UNKNOWN", f"unknown reference {key!r}: add it to data/references.yml"))
     return found
+
+
+def _reference_keys() -> set[str]:
+    try:
+        return set(load_references())
+    except ContentError:
+        return set()  # reported once, by check_references
+
+
+def _placeholders() -> list[str]:
+    return [ui_strings(language)["new_answer_placeholder"] for language in ("zh", "en")]
 
 
 def structure(document: Document) -> dict:
@@ -225,7 +338,7 @@ def _check_twin(page: Page, docs_dir: Path) -> list[Problem]:
     if page.language == DEFAULT_LANGUAGE:
         return []  # structure and freshness are reported once, on the English page
     try:
-        zh = split_front_matter(twin.read_text(encoding="utf-8"), twin)
+        zh = split_front_matter(read_text(twin), twin)
     except ContentError:
         return []  # reported on the Chinese page itself
     found = []
@@ -233,7 +346,7 @@ def _check_twin(page: Page, docs_dir: Path) -> list[Problem]:
     for key in ours:
         if ours[key] != theirs[key]:
             found.append(Problem(where, document.body_line, "I18N-STRUCTURE", f"{key} differ from the Chinese page: {ours[key]} vs {theirs[key]}"))
-    for key in ("id", "topic", "status"):
+    for key in ("id", "topic", "status", "written", "reviewed", "references"):
         if document.meta.get(key) != zh.meta.get(key):
             found.append(Problem(where, _line_of_key(document, key), "I18N-STRUCTURE", f"{key} differs from the Chinese page"))
     if document.meta.get("status") != "unanswered" or zh.body.strip():

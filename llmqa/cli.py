@@ -55,7 +55,8 @@ def _changed_files(root: Path) -> list[Path]:
     import subprocess
 
     listed = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all"], capture_output=True, text=True, check=True).stdout
-    return [root / line[3:] for line in listed.splitlines() if line[3:].startswith("docs/") and line.endswith(".md")]
+    paths = [line[3:].split(" -> ")[-1].strip('"') for line in listed.splitlines()]  # a rename is checked under its new name
+    return [root / path for path in paths if (path.startswith("docs/") and path.endswith(".md")) or path.startswith("data/") or path == "sources/manifest.yml"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 
+import jsonschema
 import yaml
 
 from . import PROJECT_ROOT
@@ -36,7 +39,7 @@ LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _cons
 
 def load_yaml(path: Path, rule: str = "DATA-YAML", *, with_lines: bool = False):
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader if with_lines else yaml.SafeLoader)
+        return yaml.load(read_text(path), Loader=LineLoader if with_lines else yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ContentError(Problem(display_path(path), (mark.line + 1) if mark else 1, rule, f"invalid YAML: {getattr(exc, 'problem', exc)}")) from exc
@@ -91,11 +94,57 @@ def split_front_matter(text: str, path: Path) -> Document:
         raise ContentError(Problem(display_path(path), line, "FM-YAML", f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}")) from exc
     if not isinstance(meta, dict):
         raise ContentError(Problem(display_path(path), 2, "FM-YAML", "front matter must be a mapping"))
+    meta = {key: value.isoformat() if isinstance(value, date) else value for key, value in meta.items()}  # `written: 2026-12-02`
     return Document(path, meta, text[match.end():], match[0].count("\n") + 1, text)
 
 
+SCHEMA = json.loads((Path(__file__).with_name("schema.json")).read_text(encoding="utf-8"))
+PLAIN_TEXT_FIELDS = ("title", "original_title", "aliases")
+
+
+def line_of_key(document: Document, key: str) -> int:
+    match = re.search(rf"^{re.escape(str(key))}\s*:", document.raw, re.MULTILINE)
+    return document.raw[: match.start()].count("\n") + 1 if match else 2
+
+
+def front_matter_problems(document: Document, folder: str, where: str) -> list[Problem]:
+    """Schema, topic, tag and plain-text problems of one page's front matter (checker and build agree)."""
+    from .safety import markup_in
+
+    meta, found = document.meta, []
+    for error in sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(meta), key=lambda e: list(e.path)):
+        key = error.path[0] if error.path else (error.message.split("'")[1] if "'" in error.message else "id")
+        found.append(Problem(where, line_of_key(document, key), "FM-SCHEMA", f"{'.'.join(map(str, error.path)) or 'front matter'}: {error.message}"))
+    if meta.get("topic") not in topic_ids():
+        found.append(Problem(where, line_of_key(document, "topic"), "FM-TOPIC", f"unknown topic {meta.get('topic')!r}"))
+    elif meta.get("topic") != folder:
+        found.append(Problem(where, line_of_key(document, "topic"), "FM-TOPIC", f"topic {meta['topic']!r} but the file is in {folder}/"))
+    for tag in meta.get("tags") if isinstance(meta.get("tags"), list) else []:
+        if not isinstance(tag, str) or tag not in tags():
+            found.append(Problem(where, line_of_key(document, "tags"), "FM-TAG", f"unknown tag {tag!r}"))
+    for key in PLAIN_TEXT_FIELDS:
+        values = meta.get(key) if isinstance(meta.get(key), list) else [meta.get(key)]
+        for value in values:
+            markup = markup_in(value) if isinstance(value, str) else None
+            if markup:
+                found.append(Problem(where, line_of_key(document, key), "FM-MARKUP", f"{key} is plain text: remove the markup {markup!r}"))
+    return found
+
+
+def read_text(path: Path) -> str:
+    """A content file as text; a file that is not UTF-8, or starts with a byte-order mark, is a ContentError."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise ContentError(Problem(display_path(path), 1, "FILE-ENCODING", "the file starts with a byte-order mark (BOM): save it as UTF-8 without BOM"))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ContentError(Problem(display_path(path), line, "FILE-ENCODING", f"the file is not UTF-8 (byte {data[error.start]:#04x} at offset {error.start}): save it as UTF-8")) from error
+
+
 def read_document(path: Path) -> Document:
-    return split_front_matter(path.read_text(encoding="utf-8"), path)
+    return split_front_matter(read_text(path), path)
 
 
 def dump_front_matter(meta: dict) -> str:

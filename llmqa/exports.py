@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,9 +59,17 @@ def anki_package(cards: list[Card], language: str, labels: dict[str, str]) -> ge
         deck = decks.setdefault(name, genanki.Deck(stable_id("llmqa", "deck", language, card.topic_id), name))
         tags = [f"topic::{card.topic_id}", *card.tags]
         deck.add_note(
-            genanki.Note(model=model, fields=[card.question, card.answer_html, card.topic, card.url], tags=tags, guid=genanki.guid_for("llmqa", language, card.id))
+            genanki.Note(model=model, fields=[html.escape(card.question), card.answer_html, html.escape(card.topic), html.escape(card.url)], tags=tags, guid=genanki.guid_for("llmqa", language, card.id))
         )
     return genanki.Package(list(decks.values()))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """A cell that spreadsheets show as text: one starting like a formula gets a leading apostrophe."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def export_names(language: str) -> dict[str, str]:
@@ -78,6 +87,6 @@ def write_exports(cards: list[Card], language: str, labels: dict[str, str], out_
     writer = csv.writer(buffer)
     writer.writerow(["id", "topic", "tags", "question", "answer", "url"])
     for card in cards:
-        writer.writerow([card.id, card.topic, " ".join(card.tags), card.question, html_to_text(card.answer_html), card.url])
+        writer.writerow([csv_cell(value) for value in (card.id, card.topic, " ".join(card.tags), card.question, html_to_text(card.answer_html), card.url)])
     table.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")  # BOM: Excel opens Chinese CSV correctly
     return {"anki": apkg, "csv": table}

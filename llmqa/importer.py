@@ -3,7 +3,8 @@
 sources/import.lock.json records the hash of every file as the importer last wrote it.
 A file whose content no longer matches that hash has been edited by a person and is left
 alone; so is any file the importer did not create. Everything is parsed and validated
-before the first write, so a bad source leaves the tree untouched.
+before the first write, so a bad source leaves the tree untouched, and the writes of one run
+(pages and lock together) land all or not at all.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,16 +115,51 @@ def plan(sources_dir: Path, docs_dir: Path) -> dict[Path, str]:
     return files
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def _stage(path: Path, text: str) -> Path:
+    """The new text in a temporary file next to its target (same file system, so renaming is atomic)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    return Path(tmp)
+
+
+def write_all_or_nothing(writes: list[tuple[Path, str]]) -> None:
+    """Write every file or none: stage them all, then rename them into place with the signals that
+    would interrupt the renames held back, and put back what was there if a rename fails."""
+    staged: list[tuple[Path, Path]] = []
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
+        for path, text in writes:
+            staged.append((path, _stage(path, text)))
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
         raise
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    done: list[tuple[Path, Path | None]] = []  # (target, backup of the old file or None if it was new)
+    try:
+        for path, tmp in staged:
+            backup = None
+            if path.exists():
+                backup = path.with_name(f".{path.name}.{os.getpid()}.bak")
+                os.link(path, backup)
+            os.replace(tmp, path)
+            done.append((path, backup))
+    except BaseException:
+        for path, backup in reversed(done):
+            if backup is not None:
+                os.replace(backup, path)
+            else:
+                path.unlink(missing_ok=True)
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
+    for _, backup in done:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
 
 
 def run_import(root: Path, *, dry_run: bool = False) -> list[Outcome]:
@@ -146,30 +183,28 @@ def run_import(root: Path, *, dry_run: bool = False) -> list[Outcome]:
             new_lock[key] = _sha(text)
             continue
         current = path.read_text(encoding="utf-8")
+        if current == text:  # already what the importer would write, whoever wrote it
+            outcomes.append(Outcome(key, "unchanged"))
+            new_lock[key] = _sha(text)
+            continue
         if recorded is None:
-            outcomes.append(Outcome(key, "unchanged" if current == text else "kept-foreign"))
-            if current == text:
-                new_lock[key] = _sha(text)
+            outcomes.append(Outcome(key, "kept-foreign"))
             continue
         if _sha(current) != recorded:
             outcomes.append(Outcome(key, "kept-edited"))
             new_lock[key] = recorded
             continue
-        if current == text:
-            outcomes.append(Outcome(key, "unchanged"))
-        else:
-            writes.append((path, text))
-            outcomes.append(Outcome(key, "updated"))
+        writes.append((path, text))
+        outcomes.append(Outcome(key, "updated"))
         new_lock[key] = _sha(text)
     for key in sorted(set(lock) - set(new_lock)):
         outcomes.append(Outcome(key, "stale"))  # no longer produced; a person decides
         new_lock[key] = lock[key]
     if not dry_run:
-        for path, text in writes:
-            _atomic_write(path, text)
         lock_text = json.dumps(dict(sorted(new_lock.items())), indent=1, ensure_ascii=False) + "\n"
         if not lock_path.exists() or lock_path.read_text(encoding="utf-8") != lock_text:
-            _atomic_write(lock_path, lock_text)
+            writes.append((lock_path, lock_text))  # last: pages and lock land together
+        write_all_or_nothing(writes)
     return outcomes
 
 

@@ -7,7 +7,7 @@ import re
 from .content import DEFAULT_LANGUAGE
 from .site import Entry, SiteModel
 
-ANSWER_HEADING = re.compile(r'(<h2 id="answer-(\d+)"[^>]*>.*?</h2>)', re.DOTALL)
+ANSWER_HEADING = re.compile(r'(<h2 id="(?:answer-(\d+)|kb-answer)"[^>]*>.*?</h2>)', re.DOTALL)
 
 
 def page_kind(src_uri: str, meta: dict, topic_ids: set[str]) -> str:
@@ -48,8 +48,14 @@ def answer_credits(entry: Entry, model: SiteModel, language: str) -> list[dict]:
 
 
 def insert_after_answer_headings(html: str, render_credit) -> str:
-    """Put `render_credit(n)` right after each `<h2 id="answer-n">`; n is 1-based."""
-    return ANSWER_HEADING.sub(lambda m: m[1] + render_credit(int(m[2])), html)
+    """Put `render_credit(n)` right after each `<h2 id="answer-n">` (n is 1-based) and
+    `render_credit(0)` after the site-written answer's `<h2 id="kb-answer">`."""
+    return ANSWER_HEADING.sub(lambda m: m[1] + render_credit(int(m[2]) if m[2] else 0), html)
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown shows as it is (a title inside link text)."""
+    return re.sub(r"([\\`*_{}\[\]()#!])", r"\\\1", text)  # Python-Markdown's escapable characters
 
 
 _CODE_SPANS = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.DOTALL)
@@ -79,7 +85,7 @@ def expand_cross_references(markdown: str, src_uri: str, model: SiteModel, langu
                     problems.append(Problem(where, line, "XREF-UNKNOWN", f"cross-reference [[{match[1]}]] names no question"))
                     return match[0]
                 target = "../" * depth + entry.src_paths[DEFAULT_LANGUAGE]
-                return f"[{entry.title(language)}]({target})"
+                return f"[{escape_markdown(entry.title(language))}]({target})"
 
             parts[index] = CROSS_REFERENCE.sub(replace, part)
         offset += len(part)
@@ -223,11 +229,14 @@ def merge_answer_sections(docs: list[dict]) -> list[dict]:
     return [{**doc, "title": glue_single_characters(doc.get("title", "")), "text": glue_single_characters(doc.get("text", ""))} for doc in docs if id(doc) not in folded]
 
 
-def split_search_index(index: dict, languages: list[str]) -> dict[str, dict]:
+def split_search_index(index: dict, languages: list[str], title_suffixes: dict[str, str] | None = None) -> dict[str, dict]:
     """mkdocs-static-i18n writes one index for all languages; give each language its own.
 
     Locations of a non-default language lose their prefix: its pages resolve them against
-    that language's root (see overrides/main.html)."""
+    that language's root (see overrides/main.html). `title_suffixes` (location -> text, with
+    the language prefix) marks results, such as questions still awaiting an answer."""
+    suffixes = title_suffixes or {}
+    index = {**index, "docs": [{**doc, "title": doc.get("title", "") + suffixes[doc["location"]]} if doc["location"] in suffixes else doc for doc in index["docs"]]}
     split = {}
     for language in languages:
         prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"

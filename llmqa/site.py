@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .content import DATA_DIR, DEFAULT_LANGUAGE, language_of, load_yaml, read_document, tags, topics
+from .content import DATA_DIR, DEFAULT_LANGUAGE, front_matter_problems, language_of, load_yaml, read_document, tags, topics
 from .errors import ContentError, Problem, display_path
 from .related import Doc, add_terms, apply_overrides, compute_related
+from .safety import plain_text
 from .sources import load_manifest
 
 # `!!! warning "勘误 · 2026-11-23"` (or "Erratum"), `!!! tip "补充 · …"` (or "Supplement")
@@ -208,11 +209,19 @@ def _load_site(docs_dir: Path, sources_dir: Path) -> SiteModel:
     entries: dict[str, Entry] = {}
     topic_list = topics()
     topic_folders = {t["id"] for t in topic_list}
-    pages = []
+    pages, problems = [], []
     for path in sorted(docs_dir.rglob("*.md")):
         relative = path.relative_to(docs_dir)
         if len(relative.parts) == 2 and relative.parts[0] in topic_folders and not relative.name.startswith("index."):
-            pages.append((language_of(path) != DEFAULT_LANGUAGE, relative, read_document(path)))
+            try:
+                document = read_document(path)
+            except ContentError as error:
+                problems.extend(error.problems)
+                continue
+            problems.extend(front_matter_problems(document, relative.parts[0], display_path(path)))
+            pages.append((language_of(path) != DEFAULT_LANGUAGE, relative, document))
+    if problems:  # the build stops with the checker's messages instead of a traceback
+        raise ContentError(problems)
     for is_translation, relative, document in sorted(pages, key=lambda item: item[0]):  # originals first
         meta = document.meta
         if "id" not in meta:
@@ -225,10 +234,21 @@ def _load_site(docs_dir: Path, sources_dir: Path) -> SiteModel:
         if entry is None:
             continue  # a translation without an original: the checker reports it
         language = language_of(relative)
-        entry.titles[language] = meta.get("title", "")
+        entry.titles[language] = plain_text(str(meta.get("title", "")))
         entry.src_paths[language] = relative.as_posix()
         entry.bodies[language] = document.body
         entry.metas[language] = meta
-    glossary = load_yaml(DATA_DIR / "glossary.yml")
+    glossary = plain_strings(load_yaml(DATA_DIR / "glossary.yml"))
     add_terms([alias for term in glossary for alias in term.get("aliases", [])])
-    return SiteModel(list(entries.values()), topic_list, tags(), load_manifest(sources_dir), glossary, docs_dir)
+    return SiteModel(list(entries.values()), plain_strings(topic_list), plain_strings(tags()), plain_strings(load_manifest(sources_dir)), glossary, docs_dir)
+
+
+def plain_strings(value):
+    """Every string in a data structure made inert (see llmqa.safety.plain_text); a copy."""
+    if isinstance(value, str):
+        return plain_text(value)
+    if isinstance(value, list):
+        return [plain_strings(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain_strings(item) for key, item in value.items()}
+    return value

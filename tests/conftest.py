@@ -134,9 +134,10 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    """A fresh page that records console errors and failed requests."""
-    context = browser.new_context()
+def page(browser, request):
+    """A fresh page that records console errors and failed requests. A test marked `inject` may add
+    its own scripts (axe), which the site's Content-Security-Policy would otherwise refuse."""
+    context = browser.new_context(bypass_csp=request.node.get_closest_marker("inject") is not None)
     page = context.new_page()
     page.console_errors = []
     page.failed_requests = []

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from llmqa.content import read_document, topics
 
@@ -38,7 +39,7 @@ def test_every_question_page_exists_in_both_languages(site):
     assert len(pages) >= 240
     for path, meta in pages:
         zh, en = read(site, path), read(site, f"en/{path}")
-        assert f"<h1>{meta['title']}</h1>" in zh, path
+        assert f"<h1>{escape(meta['title'])}</h1>" in zh, path
         assert 'lang="en"' in en and 'lang="zh"' in zh
 
 
@@ -192,6 +193,7 @@ def test_new_question_passes_check_builds_and_is_searchable(tmp_path):
     ).stdout.split()
     zh, en = Path(created[0]), Path(created[1])
     zh.write_text(zh.read_text(encoding="utf-8").replace("(在这里写答案,并在文末列出参考资料。)", "看多样性、正确性和难度分布。"), encoding="utf-8")
+    en.write_text(en.read_text(encoding="utf-8").replace("(Write the answer here and list your references at the end.)", "Look at diversity, correctness and difficulty."), encoding="utf-8")
     subprocess.run([sys.executable, "-m", "llmqa", "--root", str(tmp_path), "stamp", str(en)], check=True, capture_output=True)
     checked = subprocess.run([sys.executable, "-m", "llmqa", "--root", str(tmp_path), "check"], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout

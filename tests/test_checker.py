@@ -31,7 +31,7 @@ def test_clean_fixture_passes(tmp_path):
 
 
 def test_every_rule_has_a_broken_fixture():
-    assert set(RULES) - set(BROKEN) == {"XREF-GLOSSARY"}  # data-file rule, tested below
+    assert set(RULES) - set(BROKEN) == {"XREF-GLOSSARY", "REF-ID", "REF-FORMAT", "DATA-MARKUP"}  # data-file rules, tested below
     assert len(BROKEN) >= 15
 
 
@@ -74,3 +74,41 @@ def test_site_content_passes_the_checker():
     root = Path(__file__).resolve().parent.parent
     problems = check(root / "docs")
     assert problems == [], "\n".join(map(str, problems[:30]))
+
+
+def test_reference_list_rules(tmp_path):
+    from llmqa.references import check_references
+
+    path = tmp_path / "references.yml"
+    path.write_text(
+        "good2021paper:\n  authors: Hu, E. J. et al.\n  year: 2021\n  title: A Title\n  arxiv: \"2106.09685\"\n"
+        "badid2021paper:\n  authors: A, B.\n  year: 2021\n  title: B\n  arxiv: \"2106.9685x\"\n"
+        "baddoi2020paper:\n  authors: C, D.\n  title: C\n  doi: \"11.1000/xyz\"\n"
+        "nolink2019paper:\n  authors: E, F.\n  title: \"<b>bold</b>\"\n",
+        encoding="utf-8",
+    )
+    found = [(p.rule, p.line, p.message.split(":")[0]) for p in check_references(path)]
+    assert ("REF-ID", 6, "badid2021paper") in found
+    assert ("REF-ID", 11, "baddoi2020paper") in found
+    assert ("REF-FORMAT", 15, "nolink2019paper") in found  # markup in the title, and no link
+    assert not [f for f in found if f[2] == "good2021paper"]
+
+
+def test_data_files_must_be_plain_text(tmp_path):
+    from llmqa.checks import data_problems
+
+    (tmp_path / "tags.yml").write_text("lora: {zh: LoRA, en: \"<img src=x onerror=alert(1)>\"}\nok: {zh: 好, en: Fine}\n", encoding="utf-8")
+    (tmp_path / "glossary.yml").write_text("- id: x\n  zh: X\n  en: X\n  aliases: [X]\n  definition:\n    zh: 见 [链接](javascript:alert(1))\n    en: fine\n", encoding="utf-8")
+    (tmp_path / "sources").mkdir()
+    manifest = tmp_path / "sources" / "manifest.yml"
+    manifest.write_text("sources:\n  - id: '000'\n    author: \"&lt;script&gt;\"\n", encoding="utf-8")
+    found = sorted((p.path.split("/")[-1], p.line, p.rule) for p in data_problems(tmp_path, manifest))
+    assert found == [("glossary.yml", 6, "DATA-MARKUP"), ("manifest.yml", 2, "DATA-MARKUP"), ("tags.yml", 1, "DATA-MARKUP")]
+
+
+def test_unsafe_html_is_found_in_rendered_markdown_on_every_page(tmp_path):
+    docs = tree_with(tmp_path, None)
+    (docs / "sft" / "index.md").write_text("# SFT\n\n<object data=\"x\"></object>\n", encoding="utf-8")
+    problems = [str(p) for p in check(docs) if p.rule == "HTML-UNSAFE"]
+    assert len(problems) == 1
+    assert problems[0].endswith("sft/index.md:3: HTML-UNSAFE <object> is not allowed; see the allowlist in llmqa/safety.py")

@@ -117,6 +117,7 @@ def test_mobile_layout_has_no_horizontal_scroll(browser, base_url, path):
     context.close()
 
 
+@pytest.mark.inject
 @pytest.mark.parametrize("path", ["", "sft/", "sft/chat-or-base-model/", "en/", "en/sft/", "en/sft/chat-or-base-model/"])
 def test_accessibility_axe_has_no_serious_violations(page, base_url, path):
     if not AXE.exists():

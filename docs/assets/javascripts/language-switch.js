@@ -12,10 +12,15 @@ var language = document.documentElement.lang || "zh";
 var languageRoot = new URL(config.base.replace(/\/?$/, "/"), location.href);  // base is this language's root
 var siteRoot = language === "zh" ? languageRoot : new URL("../", languageRoot);
 document$.subscribe(function () {
-  var relative = location.pathname.slice(languageRoot.pathname.length);
+  // Outside this language's tree (a 404 page), switch to the other root. Leading slashes are
+  // dropped: "//evil.example/x" relative to a root would name another host.
+  var inside = location.pathname.indexOf(languageRoot.pathname) === 0;
+  var relative = inside ? location.pathname.slice(languageRoot.pathname.length).replace(/^[\/\\]+/, "") : "";
   document.querySelectorAll("a.md-select__link[hreflang]").forEach(function (link) {
     var target = link.getAttribute("hreflang") === "zh" ? "" : link.getAttribute("hreflang") + "/";
-    link.href = new URL(target + relative, siteRoot).href + location.hash;
+    var url = new URL(target + relative, siteRoot);
+    if (url.origin !== siteRoot.origin) url = new URL(target, siteRoot);  // never another host
+    link.href = url.href + (url.pathname === siteRoot.pathname + target ? "" : location.hash);
     if (!link.dataset.kbFullLoad) {
       link.dataset.kbFullLoad = "1";
       // A full page load: instant navigation would keep this language's header and <html lang>.

@@ -5,8 +5,25 @@
 (function () {
   var STORAGE_KEY = "llmqa.progress.v1";
 
+  var STATES = { mastered: true, review: true };
+  var wasReset = false;  // shown once in the self-test's progress line
+  // Only a plain object of id -> "mastered" | "review" is progress; anything else in storage
+  // (edited by hand, another script, an old format) is discarded, and the reader is told.
+  function isProgress(value) {
+    if (Object.prototype.toString.call(value) !== "[object Object]" || Object.getPrototypeOf(value) !== Object.prototype) return false;
+    return Object.keys(value).every(function (key) { return typeof value[key] === "string" && STATES.hasOwnProperty(value[key]); });
+  }
   function load() {
-    try { return JSON.parse(localStorage.getItem(STORAGE_KEY)) || {}; } catch (e) { return {}; }
+    var raw = null;
+    try { raw = localStorage.getItem(STORAGE_KEY); } catch (e) { return {}; }
+    if (raw === null) return {};
+    var value;
+    try { value = JSON.parse(raw); } catch (e) { value = undefined; }
+    if (isProgress(value)) return value;
+    try { localStorage.removeItem(STORAGE_KEY); } catch (e) { /* private mode */ }
+    wasReset = true;
+    if (window.console) console.warn("self-test: stored progress was not valid and has been reset");
+    return {};
   }
   function save(progress) {
     try { localStorage.setItem(STORAGE_KEY, JSON.stringify(progress)); } catch (e) { /* private mode */ }
@@ -52,7 +69,7 @@
         card.querySelector('[data-kb-action="review"]').setAttribute("aria-pressed", String(state === "review"));
       });
       var ids = cards().map(function (card) { return card.getAttribute("data-kb-id"); });
-      progressNode.textContent = format(strings.progress, summarize(ids, progress));
+      progressNode.textContent = format(strings.progress, summarize(ids, progress)) + (wasReset ? " " + strings.reset_notice : "");
     }
     function setRevealed(card, revealed) {
       var button = card.querySelector('[data-kb-action="reveal"]');
