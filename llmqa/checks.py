@@ -60,6 +60,7 @@ _FENCE = re.compile(r"^(```|~~~)")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _NOTE_LIKE = re.compile(r'^!!! \w+ "(勘误|Erratum|补充|Supplement)')
 _REFERENCE_HEAD = re.compile(r"^\s{4}(参考|References)\s*[::]\s*$")
+CLUTTER_LINE = 30  # "点赞 收藏" is chrome; "点赞/点踩数据" in a sentence about feedback data is not
 CLUTTER_WORDS = ["点赞", "一键收藏", "添加红包", "红包个数", "余额", "扫码支付", "实付", "觉得还不错", "文章目录", "More …", "💯", "🌟", "查看答案", "t.csdnimg.cn"]
 
 
@@ -130,19 +131,23 @@ def data_problems(data_dir: Path | None = None, manifest: Path = PROJECT_ROOT / 
         except ContentError as error:
             found.extend(error.problems)
             continue
-        found.extend(_markup_in_data(data, 1, path.stem, display_path(path)))
+        found.extend(_markup_in_data(data, 1, path.stem, display_path(path), read_text(path).splitlines()))
     return found
 
 
-def _markup_in_data(value, line: int, key: str, where: str) -> list[Problem]:
-    """DATA-MARKUP for every string in a YAML structure, at the line of the mapping that holds it."""
+def _markup_in_data(value, line: int, key: str, where: str, lines: list[str]) -> list[Problem]:
+    """DATA-MARKUP for every string in a YAML structure, at the line that holds it (found from the
+    line of the mapping that contains it)."""
     if isinstance(value, dict):
         inner = value.get("__line__", line)
-        return [p for child_key, child in value.items() if child_key != "__line__" for p in _markup_in_data(child, inner, str(child_key), where)]
+        return [p for child_key, child in value.items() if child_key != "__line__" for p in _markup_in_data(child, inner, str(child_key), where, lines)]
     if isinstance(value, list):
-        return [p for child in value for p in _markup_in_data(child, line, key, where)]
+        return [p for child in value for p in _markup_in_data(child, line, key, where, lines)]
     markup = markup_in(value) if isinstance(value, str) and key not in ("clutter", "pattern", "patterns") else None
-    return [Problem(where, line, "DATA-MARKUP", f"{key}: plain text only, remove the markup {markup!r}")] if markup else []
+    if not markup:
+        return []
+    at = next((number for number in range(max(line, 1), len(lines) + 1) if value[:15] in lines[number - 1]), line)
+    return [Problem(where, at, "DATA-MARKUP", f"{key}: plain text only, remove the markup {markup!r}")]
 
 
 def other_pages(docs_dir: Path) -> list[Path]:
@@ -231,7 +236,7 @@ def _check_body(page: Page, known_ids: set) -> list[Problem]:
     for index, (number, line, in_code) in enumerate(lines):
         if in_code:
             continue
-        for word in CLUTTER_WORDS:
+        for word in CLUTTER_WORDS if len(line.strip()) <= CLUTTER_LINE else ():  # page chrome is a short line of its own
             if word in line:
                 found.append(Problem(where, number, "CLUTTER", f"web-page clutter {word!r}"))
         for match in CROSS_REFERENCE.finditer(line):

@@ -100,6 +100,7 @@ def split_front_matter(text: str, path: Path) -> Document:
 
 SCHEMA = json.loads((Path(__file__).with_name("schema.json")).read_text(encoding="utf-8"))
 PLAIN_TEXT_FIELDS = ("title", "original_title", "aliases")
+FORMULA_START = ("=", "+", "-", "@")
 
 
 def line_of_key(document: Document, key: str) -> int:
@@ -107,8 +108,9 @@ def line_of_key(document: Document, key: str) -> int:
     return document.raw[: match.start()].count("\n") + 1 if match else 2
 
 
-def front_matter_problems(document: Document, folder: str, where: str) -> list[Problem]:
-    """Schema, topic, tag and plain-text problems of one page's front matter (checker and build agree)."""
+def front_matter_problems(document: Document, folder: str, where: str, *, plain_text: bool = True) -> list[Problem]:
+    """Schema, topic, tag and plain-text problems of one page's front matter. The build stops on the
+    others but not on markup in plain-text fields (plain_text=False): it makes those inert instead."""
     from .safety import markup_in
 
     meta, found = document.meta, []
@@ -122,10 +124,12 @@ def front_matter_problems(document: Document, folder: str, where: str) -> list[P
     for tag in meta.get("tags") if isinstance(meta.get("tags"), list) else []:
         if not isinstance(tag, str) or tag not in tags():
             found.append(Problem(where, line_of_key(document, "tags"), "FM-TAG", f"unknown tag {tag!r}"))
-    for key in PLAIN_TEXT_FIELDS:
+    for key in PLAIN_TEXT_FIELDS if plain_text else ():
         values = meta.get(key) if isinstance(meta.get(key), list) else [meta.get(key)]
         for value in values:
             markup = markup_in(value) if isinstance(value, str) else None
+            if isinstance(value, str) and value.startswith(FORMULA_START):
+                markup = value[:12]  # a spreadsheet would run it as a formula (CSV export)
             if markup:
                 found.append(Problem(where, line_of_key(document, key), "FM-MARKUP", f"{key} is plain text: remove the markup {markup!r}"))
     return found

@@ -218,7 +218,7 @@ def _load_site(docs_dir: Path, sources_dir: Path) -> SiteModel:
             except ContentError as error:
                 problems.extend(error.problems)
                 continue
-            problems.extend(front_matter_problems(document, relative.parts[0], display_path(path)))
+            problems.extend(front_matter_problems(document, relative.parts[0], display_path(path), plain_text=False))
             pages.append((language_of(path) != DEFAULT_LANGUAGE, relative, document))
     if problems:  # the build stops with the checker's messages instead of a traceback
         raise ContentError(problems)

@@ -29,12 +29,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def mkdocs_build(config: Path, site_dir: Path, site_url: str | None = None) -> subprocess.CompletedProcess:
+def mkdocs_build(config: Path, site_dir: Path, site_url: str | None = None, strict: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
     if site_url:
         env["SITE_URL"] = site_url
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config), "-d", str(site_dir)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict" if strict else "--no-strict", "--clean", "-f", str(config), "-d", str(site_dir)],
         cwd=config.parent, env=env, capture_output=True, text=True, timeout=900,
     )
 
