@@ -23,7 +23,6 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
-
 from conftest import CHROMIUM, ROOT, mkdocs_build, serve_site, site_path
 
 
