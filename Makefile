@@ -8,16 +8,22 @@ export DISABLE_MKDOCS_2_WARNING := true
 
 .PHONY: serve build test import check browser offline bench lighthouse clean
 
-$(VENV)/.installed: pyproject.toml
+# The build needs only the runtime packages, installed from the hash-checked lock file
+# (requirements.lock, made from pyproject.toml by pip-compile --generate-hashes); the tests add their tools.
+$(VENV)/.runtime: requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-serve: $(VENV)/.installed
+serve: $(VENV)/.runtime node_modules/katex/package.json
 	$(PY) -m mkdocs serve -a 127.0.0.1:8000
 
-build: $(VENV)/.installed
+build: $(VENV)/.runtime node_modules/katex/package.json
 	$(PY) -m mkdocs build --strict
 
 import: $(VENV)/.installed
@@ -25,6 +31,11 @@ import: $(VENV)/.installed
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# KaTeX, which renders formulas at build time; the only npm package the build needs.
+node_modules/katex/package.json: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	touch $@
 
 check: $(VENV)/.installed

@@ -168,6 +168,8 @@ def summarize_profile(profile: dict) -> dict:
         "load_site_calls": helpers.get("load_site", {}).get("calls", 0),
         "related_seconds": round(helpers.get("related", {}).get("seconds", 0.0), 3),
         "related_calls": helpers.get("related", {}).get("calls", 0),
+        "sanitize_seconds": round(helpers.get("sanitize", {}).get("seconds", 0.0), 3),
+        "render_math_seconds": round(helpers.get("render_math", {}).get("seconds", 0.0), 3),
         "import_seconds": round(profile.get("import_seconds", 0.0), 3),
         "jieba_initialize_seconds": round(profile.get("jieba_initialize_seconds", 0.0), 3),
         "events": {

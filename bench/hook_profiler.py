@@ -76,10 +76,12 @@ def _load_kb():
 
 
 def _patch_helpers(module) -> None:
-    if callable(getattr(module, "load_site", None)):
-        module.load_site = _timed("load_site", module.load_site, "helpers")
-    else:
-        _STATS["notes"].append("hooks/kb.py has no load_site: not timed")
+    # load_site, the sanitizer and the formula renderer, each timed inside the hook that calls it
+    for name in ("load_site", "sanitize", "render_math"):
+        if callable(getattr(module, name, None)):
+            setattr(module, name, _timed(name, getattr(module, name), "helpers"))
+        else:
+            _STATS["notes"].append(f"hooks/kb.py has no {name}: not timed")
     try:
         from functools import cached_property
 

@@ -48,6 +48,8 @@ def summarize(entry: dict) -> dict:
         "hook_cpu_seconds": median(hooks, lambda r: (r.get("hooks_profile") or {}).get("hooks_cpu_seconds")),
         "load_site_seconds": median(hooks, lambda r: (r.get("hooks_profile") or {}).get("load_site_seconds")),
         "related_seconds": median(hooks, lambda r: (r.get("hooks_profile") or {}).get("related_seconds")),
+        "sanitize_seconds": median(hooks, lambda r: (r.get("hooks_profile") or {}).get("sanitize_seconds")),
+        "render_math_seconds": median(hooks, lambda r: (r.get("hooks_profile") or {}).get("render_math_seconds")),
         "hooks_peak_rss_mb": max((r["peak_rss_mb"] for r in hooks if r.get("peak_rss_mb")), default=None),
         "plain_peak_rss_mb": max((r["peak_rss_mb"] for r in plain if r.get("peak_rss_mb")), default=None),
         "hooks_site_bytes": median(hooks, lambda r: r.get("site_bytes")),

@@ -14,6 +14,7 @@ import markdown
 from . import PROJECT_ROOT
 from .content import DATA_DIR, DEFAULT_LANGUAGE, Document, front_matter_problems, language_of, line_of_key, load_yaml, read_text, source_fingerprint, split_front_matter, topic_ids, twin_path, ui_strings
 from .errors import ContentError, Problem, display_path
+from .math import KatexRenderer, has_math, render_math
 from .references import check_references, load_references
 from .safety import markup_in, unsafe_parts
 from .site import CROSS_REFERENCE, NOTE_PATTERN
@@ -38,6 +39,7 @@ RULES = {
     "FM-MARKUP": "title, original_title and aliases are plain text: no HTML tags, entities, Markdown links or attr_list",
     "DATA-MARKUP": "strings in data/*.yml and sources/manifest.yml (tags, glossary, topics, credits) are plain text",
     "FILE-ENCODING": "content and data files are UTF-8 without a byte-order mark",
+    "MATH-SYNTAX": "formulas ($…$, $$…$$) are TeX that KaTeX can render",
     "CLUTTER": "no leftover web-page clutter (likes, bookmarks, red packets, promotion)",
     "HEADING-ORDER": "no H1 in the body (the title is the H1) and no skipped heading levels",
     "HEADING-ANCHOR": "every heading has an explicit ASCII anchor { #slug }",
@@ -102,6 +104,11 @@ def _markdown() -> markdown.Markdown:
     return markdown.Markdown(extensions=extensions, extension_configs=settings)
 
 
+@cache
+def _katex() -> KatexRenderer:
+    return KatexRenderer()  # one Node process for the whole check
+
+
 _LINE_HINTS = {"href": ["javascript", "vbscript", "data:", "&colon", "&#", "]("], "src": ["src=", "]("]}
 
 
@@ -109,8 +116,14 @@ def html_problems(document: Document, where: str) -> list[Problem]:
     """HTML-UNSAFE for whatever the sanitizer would drop from the page's rendered Markdown."""
     renderer = _markdown()
     renderer.reset()
-    parts = unsafe_parts(renderer.convert(document.body))
+    html = renderer.convert(document.body)
+    parts = unsafe_parts(html)
     found = []
+    if has_math(html):
+        try:
+            render_math(html, _katex(), where, document.raw)
+        except ContentError as error:
+            found.extend(error.problems)
     lines = document.body.lower().splitlines()
     for part in parts:
         tag, _, attribute = part.strip("<>").partition(" ")

@@ -226,6 +226,9 @@ def _load_site(docs_dir: Path, sources_dir: Path) -> SiteModel:
         meta = document.meta
         if "id" not in meta:
             continue
+        if not is_translation and meta["id"] in entries:
+            problems.append(Problem(display_path(docs_dir / relative), 2, "ID-DUPLICATE", f"id {meta['id']!r} is also used by {entries[meta['id']].src_paths[DEFAULT_LANGUAGE]}"))
+            continue
         if not is_translation:
             entries[meta["id"]] = Entry(
                 meta["id"], meta.get("topic", relative.parts[0]), meta.get("status", "answered"), list(meta.get("tags") or []), list(meta.get("sources") or [])
@@ -238,6 +241,8 @@ def _load_site(docs_dir: Path, sources_dir: Path) -> SiteModel:
         entry.src_paths[language] = relative.as_posix()
         entry.bodies[language] = document.body
         entry.metas[language] = meta
+    if problems:
+        raise ContentError(problems)
     glossary = plain_strings(load_yaml(DATA_DIR / "glossary.yml"))
     add_terms([alias for term in glossary for alias in term.get("aliases", [])])
     return SiteModel(list(entries.values()), plain_strings(topic_list), plain_strings(tags()), plain_strings(load_manifest(sources_dir)), glossary, docs_dir)

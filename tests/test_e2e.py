@@ -223,3 +223,67 @@ def test_offline_zip_works_from_file_url(browser, tmp_path):
     links = search(page, "hallucination")
     assert any("/en/generation/model-hallucination" in link for link in links)
     page.close()
+
+
+CSP_PAGES = ["", "sft/", "sft/how-lora-works-and-advantages/", "glossary/", "tags/", "errata/", "self-test/", "downloads/", "sources/000/", "en/", "en/alignment/dpo-implicit-reward-modeling/", "en/self-test/"]
+
+
+@pytest.mark.parametrize("path", CSP_PAGES)
+def test_pages_run_under_their_content_security_policy_without_violations(page, base_url, path):
+    page.goto(base_url + path)
+    policy = page.evaluate("document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
+    assert "script-src 'self' 'sha256-" in policy and "object-src 'none'" in policy
+    page.keyboard.press("/")  # search starts its worker under the policy
+    page.locator("input.md-search__input").fill("LoRA" if not path.startswith("en/") else "attention")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    assert_clean(page)  # Chromium reports each refused script, style or worker as a console error
+
+
+def test_instant_navigation_palette_and_switcher_work_under_the_policy(page, base_url):
+    page.goto(base_url + "sft/")
+    page.locator("a[href$='how-lora-works-and-advantages/']").first.click()  # instant navigation (XHR)
+    page.wait_for_url("**/how-lora-works-and-advantages/")
+    assert page.locator(".katex").count() > 3  # formulas rendered at build time, styled by the site's KaTeX CSS
+    font = page.evaluate("getComputedStyle(document.querySelector('.katex')).fontFamily")
+    assert "KaTeX" in font
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    switch = page.evaluate("[...document.querySelectorAll('a.md-select__link[hreflang=en]')].map(a => a.href)")
+    assert switch and switch[0].endswith("/en/sft/how-lora-works-and-advantages/")
+    assert_clean(page)
+
+
+def test_language_switcher_never_leaves_the_site_from_a_double_slash_path(page, base_url):
+    response = page.goto(base_url + "abc//evil.example/x")
+    assert response.status == 404
+    links = page.evaluate("[...document.querySelectorAll('a.md-select__link[hreflang]')].map(a => a.href)")
+    assert links
+    origin = page.evaluate("location.origin")
+    assert all(link.startswith(origin + "/") for link in links), links
+    assert not any("evil.example" in link for link in links), links
+
+
+@pytest.mark.parametrize("stored", ['["mastered"]', '"x"', '{"a": {"b": 1}}', '{"__proto__": "mastered"}', "not json", "null"])
+def test_self_test_resets_stored_progress_that_is_not_a_plain_object(page, base_url, stored):
+    page.goto(base_url + "self-test/")
+    page.evaluate("value => localStorage.setItem('llmqa.progress.v1', value)", stored)
+    page.reload()
+    page.locator("[data-kb-action=toggle]").first.click()
+    progress = page.locator("[data-kb-progress]").first.inner_text()
+    if stored != "null":
+        assert "已重置" in progress
+        assert page.evaluate("localStorage.getItem('llmqa.progress.v1')") in (None, "{}")
+    page.locator("[data-kb-action=mastered]").first.click()
+    saved = json.loads(page.evaluate("localStorage.getItem('llmqa.progress.v1')"))
+    assert isinstance(saved, dict) and list(saved.values()) == ["mastered"]
+
+
+def test_topic_page_answered_only_filter(page, base_url):
+    page.goto(base_url + "architecture/")
+    button = page.locator("[data-kb-filter-toggle]")
+    if button.count() == 0:
+        pytest.skip("every question of this topic is answered: the filter is not shown")
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    assert page.locator("#kb-unanswered-group").is_hidden()
+    button.click()
+    assert page.locator("#kb-unanswered-group").is_visible()

@@ -28,10 +28,12 @@ def _squash(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def corpus() -> str:
-    """Everything the importer generated (zh pages and front matter), whitespace removed."""
+    """Everything the importer generated (zh pages and front matter), whitespace removed; answers
+    written for the site ({ #kb-answer } sections) are not the importer's and are left out."""
     lock = (SOURCES / "import.lock.json").read_text(encoding="utf-8")
     paths = re.findall(r'"(docs/[^"]+)"', lock)
-    return _squash("\n".join((ROOT / p).read_text(encoding="utf-8") for p in paths))
+    site_written = re.compile(r"^## [^\n]*\{ #kb-answer \}.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    return _squash("\n".join(site_written.sub("", (ROOT / p).read_text(encoding="utf-8")) for p in paths))
 
 
 def _fragments(line: str, meta: dict) -> list[str]:
@@ -158,3 +160,48 @@ def test_cli_reports_errors_and_exits_nonzero(project_copy):
     result = subprocess.run([sys.executable, "-m", "llmqa", "--root", str(project_copy), "import"], capture_output=True, text=True)
     assert result.returncode == 1
     assert "manifest.yml:" in result.stderr and "IMPORT-MANIFEST" in result.stderr
+
+
+def test_interrupted_import_leaves_docs_and_lock_as_they_were(project_copy, monkeypatch):
+    import json
+    import os
+
+    from llmqa import importer
+
+    source = project_copy / "sources/001_4f3d5d9f020c531c.txt"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace("导致生成的文本缺乏多样性和创造性", "导致生成的文本缺乏多样性")
+    source.write_text(text, encoding="utf-8")
+    (project_copy / "docs/generation/mitigate-repetition.md").unlink()  # and one page to create again
+    lock = json.loads((project_copy / "sources/import.lock.json").read_text(encoding="utf-8"))
+    del lock["docs/generation/mitigate-repetition.md"]
+    (project_copy / "sources/import.lock.json").write_text(json.dumps(lock), encoding="utf-8")
+    planned = [o for o in run_import(project_copy, dry_run=True) if o.action in ("updated", "created")]
+    assert len(planned) >= 2  # the lock is written too: at least three renames
+    before = _snapshot(project_copy)
+    renames = []
+
+    def interrupted(src, dst):
+        renames.append(dst)
+        if len([d for d in renames if not str(d).endswith(".bak")]) == 2:
+            raise KeyboardInterrupt  # Ctrl-C half-way through the renames
+        return os.replace(src, dst)
+
+    monkeypatch.setattr(importer.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_import(project_copy)
+    monkeypatch.undo()
+    assert _snapshot(project_copy) == before
+    assert not [p for p in project_copy.rglob(".*") if p.is_file() and (p.name.endswith(".tmp") or p.name.endswith(".bak"))]
+
+
+def test_file_equal_to_the_new_text_is_unchanged_not_edited(project_copy):
+    import json
+
+    lock_path = project_copy / "sources/import.lock.json"
+    lock = json.loads(lock_path.read_text(encoding="utf-8"))
+    lock["docs/generation/what-is-repetition.md"] = "0" * 64  # the lock is out of date, the file is not
+    lock_path.write_text(json.dumps(lock), encoding="utf-8")
+    outcomes = {o.path: o.action for o in run_import(project_copy)}
+    assert outcomes["docs/generation/what-is-repetition.md"] == "unchanged"
+    assert json.loads(lock_path.read_text(encoding="utf-8"))["docs/generation/what-is-repetition.md"] != "0" * 64
