@@ -186,6 +186,17 @@ def test_print_topic_to_pdf(page, base_url):
     assert "generation/" in text  # the page URL is printed
 
 
+def test_formulas_print_to_pdf(page, base_url):
+    from pypdf import PdfReader
+
+    page.goto(base_url + "sft/how-lora-works-and-advantages/")
+    page.emulate_media(media="print")
+    page.wait_for_load_state("networkidle")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf(format="A4"))).pages)
+    assert "LoRA" in text
+    assert "$$" not in text and "\\frac" not in text and "\\(" not in text  # KaTeX output, not TeX source
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_anki_deck_has_one_note_per_answered_question(site, language):
     from test_build import question_docs
@@ -205,6 +216,9 @@ def test_anki_deck_has_one_note_per_answered_question(site, language):
     assert sum("::" in deck["name"] for deck in decks.values()) >= 10  # a sub-deck per topic
     csv_text = (site / f"{prefix}downloads/llm-interview-questions-{language}.csv").read_text(encoding="utf-8-sig")
     assert csv_text.count("\n") > len(answered)
+    fields = " ".join(flds for _, _, flds in notes)
+    assert "\\(" in fields and "\\[" in fields  # formulas as TeX, which Anki renders itself
+    assert 'class="katex' not in fields
 
 
 def test_offline_zip_works_from_file_url(browser, tmp_path):
@@ -222,6 +236,9 @@ def test_offline_zip_works_from_file_url(browser, tmp_path):
     page.goto((tmp_path / "llm-interview-questions/en/index.html").as_uri())
     links = search(page, "hallucination")
     assert any("/en/generation/model-hallucination" in link for link in links)
+    page.goto((tmp_path / "llm-interview-questions/sft/how-lora-works-and-advantages/index.html").as_uri())
+    assert page.locator(".katex").count() > 3
+    assert "KaTeX" in page.evaluate("getComputedStyle(document.querySelector('.katex')).fontFamily")
     page.close()
 
 
@@ -246,6 +263,9 @@ def test_instant_navigation_palette_and_switcher_work_under_the_policy(page, bas
     assert page.locator(".katex").count() > 3  # formulas rendered at build time, styled by the site's KaTeX CSS
     font = page.evaluate("getComputedStyle(document.querySelector('.katex')).fontFamily")
     assert "KaTeX" in font
+    visible = page.locator("article").inner_text()
+    assert "$$" not in visible and "\\(" not in visible and "\\frac" not in visible
+    assert page.evaluate("document.fonts.check('16px KaTeX_Main')")
     page.locator("form[data-md-component=palette] label:visible").first.click()
     switch = page.evaluate("[...document.querySelectorAll('a.md-select__link[hreflang=en]')].map(a => a.href)")
     assert switch and switch[0].endswith("/en/sft/how-lora-works-and-advantages/")
