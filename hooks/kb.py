@@ -32,6 +32,8 @@ from llmqa.render import (
     mark_terms,
     page_kind,
     prefix_ids,
+    redirect_pages,
+    self_test_card,
     rebase_links,
     split_search_index,
 )
@@ -164,7 +166,7 @@ def on_page_markdown(markdown, page, config, files):
     try:
         if kind == "question" and page.meta.get("references"):
             markdown += references_markdown(page.meta["references"], ui_strings(language)["references_heading"], f"docs/{page.file.src_uri}", _meta_line(page, "references"))
-        return expand_cross_references(markdown, page.file.src_uri, model, language, f"docs/{page.file.src_uri}", _body_line(page))
+        return expand_cross_references(markdown.lstrip("\n"), page.file.src_uri, model, language, f"docs/{page.file.src_uri}", _body_line(page, markdown))
     except ContentError as error:
         raise PluginError(str(error)) from error
 
@@ -174,9 +176,13 @@ def _meta_line(page, key: str) -> int:
     return head.count("\n") + 2
 
 
-def _body_line(page) -> int:
-    """Line of the first body line in the source file (after the front matter)."""
+def _body_line(page, markdown: str = "") -> int:
+    """Line in the source file of the first line of `markdown` (MkDocs drops the front matter and the
+    blank lines after it), so that messages name the line a contributor sees."""
     text = page.file.content_string
+    start = text.find(markdown.lstrip("\n")[:200]) if markdown.strip() else -1
+    if start >= 0:
+        return text[:start].count("\n") + 1
     if text.startswith("---\n"):
         end = text.find("\n---", 4)
         if end != -1:
@@ -303,7 +309,8 @@ def _self_test_items(model: SiteModel, language: str, page, topic_ids: list[str]
         for entry in sorted(model.by_topic().get(topic_id, []), key=lambda e: e.id):
             if entry.id in answers:
                 url, html, _ = answers[entry.id]
-                items.append({**model.link(entry, language), "html": prefix_ids(rebase_links(html, url, page.url), entry.id)})
+                card = self_test_card(html)
+                items.append({**model.link(entry, language), "html": prefix_ids(rebase_links(card, url, page.url), entry.id)})
     return items
 
 
@@ -335,6 +342,12 @@ def on_post_build(config):
     # The outer build is over: every language is built and the search index merged.
     for code in LANGUAGES:
         _write_exports(config, code, site_dir)
+    redirects = (config.plugins.get("redirects").config.get("redirect_maps") or {}) if "redirects" in config.plugins else {}
+    for code in LANGUAGES[1:]:
+        for path, html in redirect_pages(redirects, code).items():
+            if not (site_dir / path).exists():
+                (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+                (site_dir / path).write_text(html, encoding="utf-8")
     # One search index per language.
     index_path = site_dir / "search" / "search_index.json"
     merged = json.loads(index_path.read_text(encoding="utf-8"))

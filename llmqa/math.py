@@ -84,7 +84,9 @@ def render_math(html: str, renderer: KatexRenderer, where: str, source: str = ""
             line = source[:position].count("\n") + 1 if position >= 0 else 1
             problems.append(Problem(where, line, "MATH-SYNTAX", f"KaTeX cannot render {tex[:60]!r}: {error}"))
             return match[0]
-        return f'<{element} class="arithmatex">{rendered}</{element}>'
+        # a display formula may scroll sideways on a phone: keyboard users must be able to reach it
+        focus = ' tabindex="0"' if element == "div" else ""
+        return f'<{element} class="arithmatex"{focus}>{rendered}</{element}>'
 
     out = ARITHMATEX.sub(replace, html)
     if problems:

@@ -213,18 +213,22 @@ def glue_single_characters(text: str) -> str:
 
 
 def merge_answer_sections(docs: list[dict]) -> list[dict]:
-    """Fold each question's answer sections into its page entry.
+    """Fold every section of a question page (one with an `answer-N` or `kb-answer` section) into
+    its page entry.
 
     lunr scores every section on its own, so a query such as "分词器 原理" with one word in the
-    title and the other in the answer matched neither strongly; one entry per question does.
+    title and the other in the answer matched neither strongly, and a site-written answer's
+    sub-headings ("原理", "易错点") made generic words match random sections; one entry per
+    question does better. Other pages (the glossary's terms) keep their sections.
     """
     pages = {doc["location"]: doc for doc in docs if "#" not in doc["location"]}
+    questions = {doc["location"].partition("#")[0] for doc in docs if re.match(r"(answer-\d+|kb-answer)$", doc["location"].partition("#")[2])}
     folded = set()
     for doc in docs:
         path, _, anchor = doc["location"].partition("#")
-        if anchor.startswith("answer-") and path in pages:
+        if anchor and path in questions and path in pages:
             parent = pages[path]
-            parent["text"] = (parent.get("text", "") + " " + doc.get("text", "")).strip()
+            parent["text"] = (parent.get("text", "") + " " + doc.get("title", "") + " " + doc.get("text", "")).strip()
             folded.add(id(doc))
     return [{**doc, "title": glue_single_characters(doc.get("title", "")), "text": glue_single_characters(doc.get("text", ""))} for doc in docs if id(doc) not in folded]
 
@@ -293,3 +297,47 @@ def html_to_text(html: str) -> str:
     import html as html_lib
 
     return re.sub(r"\n{3,}", "\n\n", html_lib.unescape(text).replace("¶", "")).strip()
+
+
+def redirect_pages(redirect_maps: dict[str, str], language: str) -> dict[str, str]:
+    """Redirect stubs for a non-default language: site path -> HTML. mkdocs-redirects writes them
+    for the default language only; the other language's old URLs must keep working too."""
+    from html import escape
+    from posixpath import relpath
+
+    def directory_url(markdown_path: str) -> str:
+        stem = markdown_path.removesuffix(".md")
+        return "" if stem == "index" else (stem.removesuffix("/index") + "/")
+
+    pages = {}
+    for old, new in redirect_maps.items():
+        source, target = f"{language}/{directory_url(old)}", f"{language}/{directory_url(new)}"
+        href = escape(relpath("/" + target, "/" + source) + "/", quote=True)
+        pages[source + "index.html"] = (
+            f'<!doctype html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n<title>Redirecting…</title>\n'
+            f'<link rel="canonical" href="{href}">\n<meta http-equiv="refresh" content="0; url={href}">\n</head>\n'
+            f'<body>\n<p>This page has moved: <a href="{href}">{href}</a></p>\n</body>\n</html>\n'
+        )
+    return pages
+
+
+_DIV = re.compile(r"<(/?)div\b[^>]*>")
+
+
+def self_test_card(html: str) -> str:
+    """What a self-test card shows of an answered page: every source answer, and of the answer
+    written for the site only its short answer (the `!!! abstract` block); the title links to the rest.
+    Formula-heavy answers would otherwise make the self-test page several megabytes."""
+    start = html.find('<h2 id="kb-answer"')
+    if start == -1:
+        return html
+    sources, written = html[:start], html[start:]
+    opening = written.find('<div class="admonition abstract">')
+    if opening == -1:
+        return html
+    depth = 0
+    for match in _DIV.finditer(written, opening):
+        depth += -1 if match[1] else 1
+        if depth == 0:
+            return sources + written[opening:match.end()]
+    return html

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .content import DATA_DIR, DEFAULT_LANGUAGE, front_matter_problems, language_of, load_yaml, read_document, tags, topics
+from .content import DATA_DIR, DEFAULT_LANGUAGE, front_matter_problems, language_of, line_of_key, load_yaml, read_document, tags, topics
 from .errors import ContentError, Problem, display_path
 from .related import Doc, add_terms, apply_overrides, compute_related
 from .safety import plain_text
@@ -227,7 +227,7 @@ def _load_site(docs_dir: Path, sources_dir: Path) -> SiteModel:
         if "id" not in meta:
             continue
         if not is_translation and meta["id"] in entries:
-            problems.append(Problem(display_path(docs_dir / relative), 2, "ID-DUPLICATE", f"id {meta['id']!r} is also used by {entries[meta['id']].src_paths[DEFAULT_LANGUAGE]}"))
+            problems.append(Problem(display_path(docs_dir / relative), line_of_key(document, "id"), "ID-DUPLICATE", f"id {meta['id']!r} is also used by {entries[meta['id']].src_paths[DEFAULT_LANGUAGE]}"))
             continue
         if not is_translation:
             entries[meta["id"]] = Entry(

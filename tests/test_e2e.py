@@ -236,7 +236,7 @@ def test_offline_zip_works_from_file_url(browser, tmp_path):
     page.goto((tmp_path / "llm-interview-questions/en/index.html").as_uri())
     links = search(page, "hallucination")
     assert any("/en/generation/model-hallucination" in link for link in links)
-    page.goto((tmp_path / "llm-interview-questions/sft/how-lora-works-and-advantages/index.html").as_uri())
+    page.goto((tmp_path / "llm-interview-questions/sft/how-lora-works-and-advantages.html").as_uri())
     assert page.locator(".katex").count() > 3
     assert "KaTeX" in page.evaluate("getComputedStyle(document.querySelector('.katex')).fontFamily")
     page.close()

@@ -11,7 +11,9 @@
   // (edited by hand, another script, an old format) is discarded, and the reader is told.
   function isProgress(value) {
     if (Object.prototype.toString.call(value) !== "[object Object]" || Object.getPrototypeOf(value) !== Object.prototype) return false;
-    return Object.keys(value).every(function (key) { return typeof value[key] === "string" && STATES.hasOwnProperty(value[key]); });
+    return Object.keys(value).every(function (key) {
+      return /^[a-z0-9]+(-[a-z0-9]+)*$/.test(key) && typeof value[key] === "string" && STATES.hasOwnProperty(value[key]);
+    });
   }
   function load() {
     var raw = null;
