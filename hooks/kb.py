@@ -32,9 +32,9 @@ from llmqa.render import (
     mark_terms,
     page_kind,
     prefix_ids,
+    rebase_links,
     redirect_pages,
     self_test_card,
-    rebase_links,
     split_search_index,
 )
 from llmqa.safety import plain_text, sanitize
