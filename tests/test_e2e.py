@@ -297,13 +297,40 @@ def test_self_test_resets_stored_progress_that_is_not_a_plain_object(page, base_
     assert isinstance(saved, dict) and list(saved.values()) == ["mastered"]
 
 
-def test_topic_page_answered_only_filter(page, base_url):
-    page.goto(base_url + "architecture/")
+@pytest.fixture(scope="module")
+def site_with_a_waiting_question(tmp_path_factory):
+    """The site with one question set back to awaiting an answer (every real question is answered)."""
+    import shutil
+
+    from conftest import mkdocs_build, serve_site, site_path
+
+    root = tmp_path_factory.mktemp("waiting")
+    for name in ("mkdocs.yml", "docs", "overrides", "hooks", "data", "sources"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, root / name)
+    for name in ("what-is-flash-attention.md", "what-is-flash-attention.en.md"):
+        page = root / "docs/architecture" / name
+        head = page.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+        head = "\n".join(line for line in head.splitlines() if not line.startswith(("written:", "reviewed:", "zh_hash:")))
+        page.write_text(head.split("\nreferences:")[0].replace("status: answered", "status: unanswered") + "\n---\n", encoding="utf-8")
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode == 0, result.stderr[-2000:]
+    server, url = serve_site(root / "site", site_path())
+    yield url
+    server.shutdown()
+
+
+def test_topic_page_answered_only_filter(page, site_with_a_waiting_question):
+    page.goto(site_with_a_waiting_question + "architecture/")
     button = page.locator("[data-kb-filter-toggle]")
-    if button.count() == 0:
-        pytest.skip("every question of this topic is answered: the filter is not shown")
+    assert button.is_visible() and button.get_attribute("aria-pressed") == "false"
+    assert page.locator("#kb-unanswered-group .kb-status--unanswered").count() == 1
     button.click()
     assert button.get_attribute("aria-pressed") == "true"
     assert page.locator("#kb-unanswered-group").is_hidden()
     button.click()
     assert page.locator("#kb-unanswered-group").is_visible()
+    page.goto(site_with_a_waiting_question + "architecture/what-is-flash-attention/")
+    invitation = page.locator(".kb-unanswered")
+    assert invitation.is_visible() and invitation.locator("ul li a").count() >= 1  # answered neighbours
+    assert_clean(page)
