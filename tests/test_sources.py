@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -81,3 +82,21 @@ def test_004_article_and_question_index(parsed):
     titles = [q.title for q in source.questions]
     assert "More …" not in titles and not any(t.startswith("💯") for t in titles)
     assert "前缀微调(Prefix-tuning)的核心思想?" in titles  # typo Prefix-tining fixed
+
+
+def test_each_source_has_one_english_title():
+    """The manifest's title_en is the only English title of a source: its source page, the list of
+    sources and, for an article, the article page all show it."""
+    from llmqa.content import read_document
+
+    docs = SOURCES.parent / "docs"
+    index = (docs / "sources/index.en.md").read_text(encoding="utf-8")
+    for meta in load_manifest(SOURCES):
+        title = meta["title_en"]
+        assert read_document(docs / f"sources/{meta['id']}.en.md").meta["title"] == title
+        listed = re.search(rf"^- \[(.+)\]\({meta['id']}\.md\)", index, re.MULTILINE)
+        assert listed and re.sub(r"\\([\[\]])", r"\1", listed[1]) == title, meta["id"]
+        if "article" in meta:
+            article = meta["article"]
+            assert "title_en" not in article  # one place for the English title
+            assert read_document(docs / f"{article['topic']}/{article['id']}.en.md").meta["title"] == title
