@@ -17,6 +17,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Section
 from mkdocs.utils import get_relative_url
+from mkdocs_redirects.plugin import write_html as write_redirect
 
 from llmqa.content import LANGUAGES, ui_strings
 from llmqa.csp import add_content_security_policy
@@ -29,6 +30,7 @@ from llmqa.render import (
     expand_cross_references,
     glossary_matcher,
     insert_after_answer_headings,
+    language_redirects,
     mark_terms,
     page_kind,
     prefix_ids,
@@ -331,6 +333,10 @@ def on_post_build(config):
         # one combined sitemap at the site root, so give this language a copy of it.
         for name in ("sitemap.xml", "sitemap.xml.gz"):
             shutil.copyfile(site_dir / name, site_dir / i18n.current_language / name)
+        # mkdocs-redirects writes the moved pages' old URLs for the default language only.
+        redirect_maps = config.plugins["redirects"].config["redirect_maps"]
+        for old_page, url in language_redirects(redirect_maps, i18n.current_language).items():
+            write_redirect(str(site_dir), old_page, url)
         return
     # The outer build is over: every language is built and the search index merged.
     for code in LANGUAGES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from .content import DEFAULT_LANGUAGE
@@ -293,3 +294,23 @@ def html_to_text(html: str) -> str:
     import html as html_lib
 
     return re.sub(r"\n{3,}", "\n\n", html_lib.unescape(text).replace("¶", "")).strip()
+
+
+def _directory_url(md_path: str) -> str:
+    """The URL directory of a Markdown page with directory URLs: sft/x.md -> sft/x/, sft/index.md -> sft/."""
+    stem = md_path.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("index") if stem.endswith("/index") else stem + "/"
+
+
+def language_redirects(redirect_maps: dict[str, str], language: str) -> dict[str, str]:
+    """The old URLs of moved pages under a language's root (en/...), which mkdocs-redirects does not
+    write: it writes the redirect_maps of the default language only. Maps the old page's index.html,
+    relative to the site root, to the new page's URL relative to that file's directory."""
+    root = f"{language}/" if language else ""  # "" gives the default language's, as mkdocs-redirects writes them
+    redirects = {}
+    for old, new in redirect_maps.items():
+        old_dir, new_dir = root + _directory_url(old), root + _directory_url(new)
+        redirects[f"{old_dir}index.html"] = posixpath.relpath(new_dir, old_dir) + "/"
+    return redirects
