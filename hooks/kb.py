@@ -17,6 +17,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Section
 from mkdocs.utils import get_relative_url
+from mkdocs_redirects.plugin import write_html as write_redirect
 
 from llmqa.content import LANGUAGES, ui_strings
 from llmqa.csp import add_content_security_policy
@@ -29,11 +30,11 @@ from llmqa.render import (
     expand_cross_references,
     glossary_matcher,
     insert_after_answer_headings,
+    language_redirects,
     mark_terms,
     page_kind,
     prefix_ids,
     rebase_links,
-    redirect_pages,
     self_test_card,
     split_search_index,
 )
@@ -338,16 +339,14 @@ def on_post_build(config):
         # one combined sitemap at the site root, so give this language a copy of it.
         for name in ("sitemap.xml", "sitemap.xml.gz"):
             shutil.copyfile(site_dir / name, site_dir / i18n.current_language / name)
+        # mkdocs-redirects writes the moved pages' old URLs for the default language only.
+        redirect_maps = config.plugins["redirects"].config["redirect_maps"]
+        for old_page, url in language_redirects(redirect_maps, i18n.current_language).items():
+            write_redirect(str(site_dir), old_page, url)
         return
     # The outer build is over: every language is built and the search index merged.
     for code in LANGUAGES:
         _write_exports(config, code, site_dir)
-    redirects = (config.plugins.get("redirects").config.get("redirect_maps") or {}) if "redirects" in config.plugins else {}
-    for code in LANGUAGES[1:]:
-        for path, html in redirect_pages(redirects, code).items():
-            if not (site_dir / path).exists():
-                (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
-                (site_dir / path).write_text(html, encoding="utf-8")
     # One search index per language.
     index_path = site_dir / "search" / "search_index.json"
     merged = json.loads(index_path.read_text(encoding="utf-8"))

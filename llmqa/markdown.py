@@ -9,7 +9,11 @@ from .sources import CJK, Line
 _BULLET = re.compile(r"^\s*(?:•|-)\s+(\S.*)$")
 _ORDERED = re.compile(r"^(\d+)\.\s*(\S.*)$")
 _HEADING = re.compile(r"^(\d+(?:\.\d+)*) (\S.*)$")
-_CAPTION = re.compile(r"^(图|表)(\d+) ?(.*)$")
+# A caption is "图3 标题" / "表5 标题": label, number, a space and a short title. A line that merely starts
+# with "表5" ("表5展示了……。") is a sentence of the body that refers to the table, not its caption.
+_CAPTION = re.compile(r"^(图|表)(\d+)(?: +(\S.*))?$")
+CAPTION_MAX_CHARS = 60
+_SENTENCE_END = re.compile(r"[。!?!?]")
 _REFERENCE = re.compile(r"^-\s*\[(\d+)\]\s*(.*)$")
 _ENDS_SENTENCE = re.compile(r"[。!?!?;;::…)】”\"'.]$")
 _STARTS_CJK = re.compile(rf"^[{CJK}]")
@@ -47,9 +51,17 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
     return joined
 
 
+def match_caption(text: str) -> re.Match[str] | None:
+    """The caption of a figure or table, or None for anything longer or shaped like a sentence."""
+    caption = _CAPTION.match(text.strip())
+    if caption is None or len(caption[0]) > CAPTION_MAX_CHARS or _SENTENCE_END.search(caption[3] or ""):
+        return None
+    return caption
+
+
 def _is_plain(text: str) -> bool:
     stripped = text.strip()
-    return not (_BULLET.match(text) or _ORDERED.match(stripped) or _CAPTION.match(stripped))
+    return not (_BULLET.match(text) or _ORDERED.match(stripped) or match_caption(stripped))
 
 
 def render_blocks(lines: list[Line]) -> str:
@@ -117,7 +129,7 @@ def render_article(lines: list[Line], labels: dict[str, str]) -> str:
     for line in lines:
         text = line.text.strip()
         heading = _HEADING.match(text)
-        caption = _CAPTION.match(text)
+        caption = match_caption(text)
         reference = _REFERENCE.match(text) if in_references else None
         if heading:
             flush()
@@ -138,7 +150,7 @@ def render_article(lines: list[Line], labels: dict[str, str]) -> str:
             flush()
             kind = labels["figure"] if caption[1] == "图" else labels["table"]
             title = labels["missing_title"].format(kind=kind, number=caption[2])
-            body = labels["missing_body"].format(caption=escape_inline(caption[3].strip()))
+            body = labels["missing_body"].format(caption=escape_inline((caption[3] or "").strip()))
             out.append(f'!!! info "{title}"\n\n    {body}')
         else:
             pending.append(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from .content import DEFAULT_LANGUAGE
@@ -299,26 +300,24 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", html_lib.unescape(text).replace("¶", "")).strip()
 
 
-def redirect_pages(redirect_maps: dict[str, str], language: str) -> dict[str, str]:
-    """Redirect stubs for a non-default language: site path -> HTML. mkdocs-redirects writes them
-    for the default language only; the other language's old URLs must keep working too."""
-    from html import escape
-    from posixpath import relpath
+def _directory_url(md_path: str) -> str:
+    """The URL directory of a Markdown page with directory URLs: sft/x.md -> sft/x/, sft/index.md -> sft/."""
+    stem = md_path.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("index") if stem.endswith("/index") else stem + "/"
 
-    def directory_url(markdown_path: str) -> str:
-        stem = markdown_path.removesuffix(".md")
-        return "" if stem == "index" else (stem.removesuffix("/index") + "/")
 
-    pages = {}
+def language_redirects(redirect_maps: dict[str, str], language: str) -> dict[str, str]:
+    """The old URLs of moved pages under a language's root (en/...), which mkdocs-redirects does not
+    write: it writes the redirect_maps of the default language only. Maps the old page's index.html,
+    relative to the site root, to the new page's URL relative to that file's directory."""
+    root = f"{language}/" if language else ""  # "" gives the default language's, as mkdocs-redirects writes them
+    redirects = {}
     for old, new in redirect_maps.items():
-        source, target = f"{language}/{directory_url(old)}", f"{language}/{directory_url(new)}"
-        href = escape(relpath("/" + target, "/" + source) + "/", quote=True)
-        pages[source + "index.html"] = (
-            f'<!doctype html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n<title>Redirecting…</title>\n'
-            f'<link rel="canonical" href="{href}">\n<meta http-equiv="refresh" content="0; url={href}">\n</head>\n'
-            f'<body>\n<p>This page has moved: <a href="{href}">{href}</a></p>\n</body>\n</html>\n'
-        )
-    return pages
+        old_dir, new_dir = root + _directory_url(old), root + _directory_url(new)
+        redirects[f"{old_dir}index.html"] = posixpath.relpath(new_dir, old_dir) + "/"
+    return redirects
 
 
 _DIV = re.compile(r"<(/?)div\b[^>]*>")

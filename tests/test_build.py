@@ -130,8 +130,8 @@ def test_last_updated_date_is_shown(site):
 
 
 def test_build_without_git_history_and_translation_notices(tmp_path):
-    """A checkout without .git still builds strictly (dates fall back to the build date), and
-    English pages that are missing or out of date say so."""
+    """A checkout without .git still builds strictly (dates fall back to the build date), English
+    pages that are missing or out of date say so, and an unanswered question is marked as such."""
     import shutil
 
     from conftest import mkdocs_build
@@ -148,8 +148,13 @@ def test_build_without_git_history_and_translation_notices(tmp_path):
         page.write_text(head.replace("status: answered", "status: unanswered") + "---\n", encoding="utf-8")
     changed = tmp_path / "docs/generation/why-repetition-happens.md"
     changed.write_text(changed.read_text(encoding="utf-8") + "\n补充的一句话。\n", encoding="utf-8")  # stale translation
+    for suffix, title in ((".md", "一道还没有答案的题?"), (".en.md", "A question without an answer yet?")):  # the site has none left
+        front_matter = f"---\nid: kb-unanswered-example\ntitle: {title}\ntopic: sft\ntags: []\nstatus: unanswered\n---\n"
+        (tmp_path / f"docs/sft/kb-unanswered-example{suffix}").write_text(front_matter, encoding="utf-8")
     result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "待解答" in (tmp_path / "site/sft/kb-unanswered-example/index.html").read_text(encoding="utf-8")
+    assert "Awaiting an answer" in (tmp_path / "site/en/sft/kb-unanswered-example/index.html").read_text(encoding="utf-8")
     assert "git-revision-date-localized-plugin-date" in (tmp_path / "site/sft/chat-or-base-model/index.html").read_text(encoding="utf-8")
     missing = (tmp_path / "site/en/generation/what-is-repetition/index.html").read_text(encoding="utf-8")
     assert "kb-untranslated" in missing and "Not yet translated" in missing

@@ -12,7 +12,8 @@ import pytest
 
 from llmqa.content import read_document
 from llmqa.errors import ContentError
-from llmqa.importer import run_import
+from llmqa.importer import plan, run_import
+from llmqa.markdown import CAPTION_MAX_CHARS, escape_inline, match_caption
 from llmqa.sources import load_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -205,3 +206,47 @@ def test_file_equal_to_the_new_text_is_unchanged_not_edited(project_copy):
     outcomes = {o.path: o.action for o in run_import(project_copy)}
     assert outcomes["docs/generation/what-is-repetition.md"] == "unchanged"
     assert json.loads(lock_path.read_text(encoding="utf-8"))["docs/generation/what-is-repetition.md"] != "0" * 64
+
+
+# A caption box reads "原文图注:<caption>。原文的图表没有……"; the caption is what the parser took for one.
+_CAPTION_BOX = re.compile(r'^!!! info "(?:图|表) \d+ 未收录"\n\n    原文图注:(.*?)。原文的图表', re.MULTILINE)
+_NUMBERED_LINE = re.compile(r"^(?:图|表)\d+")
+
+
+@pytest.fixture(scope="module")
+def generated() -> dict[str, str]:
+    """What the importer would write now, by source id (all the pages of that source joined)."""
+    by_source: dict[str, list[str]] = {}
+    for text in plan(SOURCES, ROOT / "docs").values():
+        for article in set(re.findall(r"^- article: '(\d+)'$", text, re.MULTILINE)):
+            by_source.setdefault(article, []).append(text)
+    return {source: "\n".join(texts) for source, texts in by_source.items()}
+
+
+@pytest.mark.parametrize("meta", load_manifest(SOURCES), ids=lambda m: m["id"])
+def test_no_sentence_becomes_a_caption(meta, generated):
+    """A line that starts with "表5" but is a sentence of the body ("表5展示了……。") stays body text, whole;
+    only short, unpunctuated "图n 标题" lines become "not included" boxes."""
+    text = generated[meta["id"]]
+    for caption in _CAPTION_BOX.findall(text):
+        assert len(caption) <= CAPTION_MAX_CHARS and "。" not in caption, caption
+    lines = (SOURCES / meta["file"]).read_text(encoding="utf-8").splitlines()
+    sentences = [line.strip() for line in lines if _NUMBERED_LINE.match(line.strip()) and match_caption(line) is None]
+    for sentence in sentences:
+        assert "\n" + escape_inline(sentence) + "\n" in text, sentence
+
+
+def test_fsl_results_are_body_text_in_both_languages(generated):
+    """The §3.2 results of the FSL++ article: body paragraphs, one box per table, on the site pages too."""
+    boxes = re.findall(r'^!!! info "((?:图|表) \d+) 未收录"', generated["004"], re.MULTILINE)
+    assert boxes == ["图 1", "图 2", "图 3", "图 4", "表 1", "表 2", "表 3", "图 5", "表 4", "表 5", "表 6"]
+    zh = (ROOT / "docs/few-shot/fewclue-fsl-plus-plus.md").read_text(encoding="utf-8")
+    en = (ROOT / "docs/few-shot/fewclue-fsl-plus-plus.en.md").read_text(encoding="utf-8")
+    for page in (generated["004"], zh):
+        assert re.search(r"^表5展示了不同模型和参数量的实验结果的对比。.*提升结果0\.1-9pp。", page, re.MULTILINE)
+        assert re.search(r"^表6展示了.*0\.8-9PP的提升.*0\.4-4PP。$", page, re.MULTILINE)
+        assert "。。" not in page and "原文图注:展示了" not in page
+    assert re.search(r"^Table 5 compares .*0\.5-13 pp.*0\.1-9 pp", en, re.MULTILINE)
+    assert re.search(r"^Table 6 shows .*0\.8-9 pp.*0\.4-4 pp\.$", en, re.MULTILINE)
+    for page, label in ((zh, "表"), (en, "Table")):
+        assert len(re.findall(rf'^!!! info "{label} [56] ', page, re.MULTILINE)) == 2

@@ -132,3 +132,13 @@ def test_unknown_related_id_fails_naming_the_file(tmp_path):
     with pytest.raises(ContentError) as error:
         _ = _load_site(docs, ROOT / "sources").related
     assert "what-is-finetuning.md:" in str(error.value) and "XREF-RELATED" in str(error.value)
+
+
+def test_language_redirects_mirror_the_default_language_moves():
+    from llmqa.render import language_redirects
+
+    moves = {"sft/old-page.md": "prompting/new-page.md", "old-topic/index.md": "prompting/index.md"}
+    assert language_redirects(moves, "en") == {
+        "en/sft/old-page/index.html": "../../prompting/new-page/",
+        "en/old-topic/index.html": "../prompting/",
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -81,3 +82,41 @@ def test_004_article_and_question_index(parsed):
     titles = [q.title for q in source.questions]
     assert "More …" not in titles and not any(t.startswith("💯") for t in titles)
     assert "前缀微调(Prefix-tuning)的核心思想?" in titles  # typo Prefix-tining fixed
+
+
+def test_each_source_has_one_english_title():
+    """The manifest's title_en is the only English title of a source: its source page, the list of
+    sources and, for an article, the article page all show it."""
+    from llmqa.content import read_document
+
+    docs = SOURCES.parent / "docs"
+    index = (docs / "sources/index.en.md").read_text(encoding="utf-8")
+    for meta in load_manifest(SOURCES):
+        title = meta["title_en"]
+        assert read_document(docs / f"sources/{meta['id']}.en.md").meta["title"] == title
+        listed = re.search(rf"^- \[(.+)\]\({meta['id']}\.md\)", index, re.MULTILINE)
+        assert listed and re.sub(r"\\([\[\]])", r"\1", listed[1]) == title, meta["id"]
+        if "article" in meta:
+            article = meta["article"]
+            assert "title_en" not in article  # one place for the English title
+            assert read_document(docs / f"{article['topic']}/{article['id']}.en.md").meta["title"] == title
+
+
+# Words that Chinese writes doubled on purpose; any other doubled word in a title is a slip.
+REDUPLICATED_WORDS = {"往往", "常常", "渐渐", "刚刚", "仅仅", "一一", "逐一"}
+_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,}|[\u4e00-\u9fff]|[A-Za-z]{2,})\1")
+
+
+def test_shown_titles_have_no_doubled_words():
+    """The title policy (CONTRIBUTING, 标题与重复题目): a doubled word or phrase in a source's title is
+    fixed in `title` (and in `aliases`), the source's wording kept in `original_title`."""
+    from llmqa.content import read_document
+
+    found = []
+    for path in sorted((SOURCES.parent / "docs").glob("*/*.md")):
+        if path.name.endswith(".en.md"):
+            continue
+        meta = read_document(path).meta
+        for title in [meta.get("title") or "", *(meta.get("aliases") or [])]:
+            found += [f"{path.name}: {title}" for m in _DOUBLED.finditer(title) if m[0] not in REDUPLICATED_WORDS]
+    assert not found, "\n".join(found)
