@@ -18,8 +18,7 @@
   ];
   // The same for English words, on either site: they are dropped only when the query has other words.
   var ENGLISH_FILLER = new Set(("what why how is are was were the a an of to in on for and or vs versus does do did " +
-    "with between difference differences explain which when its it can should would i you my this that " +
-    "model models itself much many lets let us we be been being into from at as by there they them").split(" "));
+    "with between difference differences explain which when its it can should would i you my this that").split(" "));
   var SENTINEL = "\u3007";  // 〇, a Han character that no indexed word starts with
   var vocabulary = new Set();
   var longest = 1;
