@@ -34,6 +34,7 @@ from llmqa.render import (
     prefix_ids,
     rebase_links,
     split_search_index,
+    toc_size,
 )
 from llmqa.safety import plain_text, sanitize
 from llmqa.site import SiteModel, load_site
@@ -99,24 +100,52 @@ def on_files(files, config):
     return files
 
 
+# Reference pages after the topics, in this order; pages not listed (the benchmark) leave the menu and
+# are linked from the footer instead (overrides/partials/copyright.html).
+MENU_PAGES = ("index", "self-test", "glossary", "tags", "errata", "downloads")
+
+
 @event_priority(-200)  # after mkdocs-static-i18n has built this language's navigation
 def on_nav(nav, config, files):
     model: SiteModel = _state["model"]
     language = _language(config)
     order = [t["id"] for t in model.topics]
+    topics, pages, rest = {}, {}, []
     for item in nav.items:
-        if isinstance(item, Section):
-            folder = _section_folder(item)
-            if folder in order:
-                item.title = model.topic(folder)[language]["name"]
-                # The sidebar lists topics, not their questions: the topic page lists those.
-                # Otherwise every page would carry its whole topic, and page size and build time
-                # would grow with the number of questions even with navigation.prune.
-                item.children = [child for child in item.children if _is_index(child)]
-            elif folder == "sources":
+        folder = _section_folder(item)
+        if isinstance(item, Section) and folder in order:
+            # A topic is one link to its page, which lists the questions. Listing them here would make
+            # every page carry its whole topic, and page size and build time would grow with the bank
+            # even with navigation.prune; as a section with one child it opened onto an empty panel on phones.
+            topic_page = next(child for child in item.children if _is_index(child))
+            topic_page.title = model.topic(folder)[language]["name"]
+            topic_page.parent = None
+            for child in item.children:
+                if child is not topic_page:
+                    # Pages keep their topic as parent: rendering a question marks its topic active
+                    # in the sidebar and gives the breadcrumb its second step.
+                    child.parent = topic_page
+            topics[folder] = topic_page
+        elif isinstance(item, Section):
+            if folder == "sources":
                 item.title = ui_strings(language)["sources_heading"]
-    nav.items.sort(key=lambda item: (isinstance(item, Section), order.index(_section_folder(item)) if _section_folder(item) in order else len(order)))
+            rest.append(item)
+        elif _page_name(item) in MENU_PAGES:
+            pages[_page_name(item)] = item
+    if "index" in pages:
+        pages["index"].title = ui_strings(language)["home"]  # the site name already heads the menu
+    nav.items = (
+        [pages[name] for name in MENU_PAGES[:1] if name in pages]
+        + [topics[topic] for topic in order if topic in topics]
+        + [pages[name] for name in MENU_PAGES[1:] if name in pages]
+        + rest
+    )
     return nav
+
+
+def _page_name(item) -> str | None:
+    file = getattr(item, "file", None)
+    return file.src_uri.split(".")[0] if file is not None and "/" not in file.src_uri else None
 
 
 def _is_index(item) -> bool:
@@ -275,6 +304,7 @@ def on_page_context(context, page, config, nav):
     elif kind in ("question", "article"):
         entry = model.by_id()[page.meta["id"]]
         kb["entry"] = model.link(entry, language)
+        kb["topic_url"] = ("" if language == "zh" else f"{language}/") + f"{entry.topic}/"
         kb["status"] = entry.status
         kb["translated"] = page.file.locale == language
         kb["stale"] = kb["translated"] and entry.stale(language)
@@ -285,6 +315,8 @@ def on_page_context(context, page, config, nav):
             kb["nearest_answered"] = [link for link in kb["related"] if link["status"] == "answered"][:5]
             matcher, by_alias = _state["glossary_matcher"]
             kb["title_terms"] = list({by_alias[a]["id"]: by_alias[a] for a in matcher.present(entry.title(language))}.values())
+    if toc_size(page.toc) <= 1:  # a table of contents with one entry ("回答") tells the reader nothing
+        page.meta["hide"] = [*(page.meta.get("hide") or []), "toc"]
     context["kb"] = kb
     return context
 

@@ -17,6 +17,7 @@ from llmqa.render import (
     page_kind,
     rebase_links,
     split_search_index,
+    toc_size,
 )
 from llmqa.site import load_site
 
@@ -132,3 +133,11 @@ def test_unknown_related_id_fails_naming_the_file(tmp_path):
     with pytest.raises(ContentError) as error:
         _ = _load_site(docs, ROOT / "sources").related
     assert "what-is-finetuning.md:" in str(error.value) and "XREF-RELATED" in str(error.value)
+
+
+def test_toc_size_counts_entries_at_every_level():
+    from types import SimpleNamespace as Item
+
+    assert toc_size([]) == 0 and toc_size(None) == 0
+    assert toc_size([Item(children=[])]) == 1
+    assert toc_size([Item(children=[Item(children=[]), Item(children=[])]), Item(children=[])]) == 4
