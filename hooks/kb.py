@@ -164,6 +164,7 @@ def _section_folder(item) -> str | None:
 def on_env(env, config, files):
     language = _language(config)
     env.globals["kb_ui"] = ui_strings(language)
+    env.globals["kb_ui_all"] = {code: ui_strings(code) for code in LANGUAGES}  # the bilingual 404 page
     env.globals["kb_language"] = language
     env.globals["kb_prefix"] = "" if language == "zh" else f"{language}/"  # for links from the site root
     return env
@@ -268,7 +269,11 @@ def on_post_page(output, page, config):
 
 def on_post_template(output_content, template_name, config):
     if template_name.endswith(".html") and not _offline(config):
-        return add_content_security_policy(output_content)
+        output_content = add_content_security_policy(output_content)
+    if template_name == "404.html" and _language(config) == "zh":
+        # Every language build writes the site root's 404.html (GitHub Pages serves only that one);
+        # the default language's version is put back once all are built (on_post_build).
+        _state["not_found_page"] = output_content
     return output_content
 
 
@@ -365,6 +370,8 @@ def on_post_build(config):
             shutil.copyfile(site_dir / name, site_dir / i18n.current_language / name)
         return
     # The outer build is over: every language is built and the search index merged.
+    if "not_found_page" in _state:
+        (site_dir / "404.html").write_text(_state.pop("not_found_page"), encoding="utf-8")
     for code in LANGUAGES:
         _write_exports(config, code, site_dir)
     # One search index per language.

@@ -4,6 +4,7 @@ reference pages, menu and titles, touch targets. Screenshots go to test-results/
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -48,7 +49,13 @@ def view(browser, screen):
     context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone)
     page = context.new_page()
     page.console_errors = []
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+
+    def console(message) -> None:
+        # A 404 page's own status is logged as an error; any other failed load is one.
+        if message.type == "error" and message.location.get("url") != page.url:
+            page.console_errors.append(f"{message.text} {message.location.get('url')}")
+
+    page.on("console", console)
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
     yield page
     context.close()
@@ -110,3 +117,42 @@ def test_one_heading_question_has_no_table_of_contents(view, base_url, screen, l
     assert view.locator(".md-sidebar--secondary").get_attribute("hidden") is None
     if screen == "laptop":
         assert view.locator(".md-sidebar--secondary .md-nav__link").count() >= 2
+
+
+# 2. The 404 page --------------------------------------------------------------------------------
+
+MISSING = {"zh": ["no-such-page/", "sft/no-such-question/", "a/b/c/d/e"], "en": ["en/no-such-page/", "en/sft/x/y/z/"]}
+
+
+@pytest.mark.parametrize("path", [path for paths in MISSING.values() for path in paths])
+def test_missing_page_gets_the_bilingual_404_page_at_any_depth(view, base_url, screen, path):
+    """conftest's server answers a missing path with the site's 404.html, as GitHub Pages does."""
+    response = view.goto(base_url + path)
+    assert response.status == 404
+    view.wait_for_load_state("networkidle")
+    assert view.console_errors == []  # styles and scripts load from absolute URLs at any depth
+    assert view.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"  # styled
+    policy = view.evaluate("document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
+    assert "script-src 'self' 'sha256-" in policy
+    assert view.locator("h1").first.inner_text().strip() == "404"
+    homes = {"zh": urlparse(base_url).path, "en": urlparse(base_url + "en/").path}
+    for code, home in homes.items():
+        section = view.locator(f".kb-not-found__language[lang={code}]")
+        assert section.locator("input[type=search][name=q]").is_visible()
+        assert urlparse(section.locator("a[hreflang]").evaluate("a => a.href")).path == home
+    switcher = view.evaluate("[...document.querySelectorAll('a.md-select__link[hreflang]')].map(a => [a.hreflang, a.href])")
+    assert {code: urlparse(href).path for code, href in switcher} == homes  # the homes, whatever the missing path
+
+
+@pytest.mark.parametrize("code,query,slug", [("zh", "复读机", "what-is-repetition"), ("en", "hallucination", "model-hallucination")])
+def test_404_search_box_opens_that_languages_search(view, base_url, code, query, slug):
+    view.goto(base_url + "some/missing/page/")
+    box = view.locator(f".kb-not-found__language[lang={code}] input[name=q]")
+    box.fill(query)
+    box.press("Enter")
+    view.wait_for_url(re.compile(r"\?q="))
+    assert urlparse(view.url).path == urlparse(base_url + LANGUAGES[code]).path
+    view.wait_for_selector(".md-search-result__item", timeout=15000)
+    hrefs = view.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+    assert any(f"/{LANGUAGES[code]}generation/{slug}/" in href for href in hrefs), hrefs
+    assert view.console_errors == []
