@@ -31,6 +31,12 @@ VISIBLE_LINKS = """selector => [...document.querySelectorAll(selector)].filter(a
 }).map(a => ({text: a.textContent.trim(), href: a.href}))"""
 
 
+@pytest.fixture(scope="session", autouse=True)
+def screenshots_dir() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
 @pytest.fixture(params=list(SIZES))
 def screen(request) -> str:
     return request.param
@@ -156,3 +162,119 @@ def test_404_search_box_opens_that_languages_search(view, base_url, code, query,
     hrefs = view.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
     assert any(f"/{LANGUAGES[code]}generation/{slug}/" in href for href in hrefs), hrefs
     assert view.console_errors == []
+
+
+# 3. Self-test -----------------------------------------------------------------------------------
+
+CARD_ORDER = "[...document.querySelectorAll('.kb-card')].map(card => card.dataset.kbId).join(' ')"
+SEARCH_OPEN = "document.getElementById('__search').checked"
+
+
+def search_stays_closed(page) -> bool:
+    page.wait_for_timeout(300)  # Material opens search on the next tick, if it does
+    return not page.evaluate(SEARCH_OPEN)
+
+
+def start_self_test(page, base_url: str, language: str, path: str = "generation/") -> None:
+    """Self-test on a topic page: the same component as the self-test page, whose every answer
+    (7 MB of HTML) takes Chromium here some 20 s to load; the self-test page itself is tried below."""
+    page.goto(base_url + LANGUAGES[language] + path)
+    page.locator("[data-kb-action=toggle]").click()
+    assert page.locator(".kb-selftest--active").count() == 1
+
+
+def test_s_shuffles_without_opening_search_wherever_focus_is(view, base_url, screen, language):
+    """On the self-test page; which also says its heading and intro once (the page's own)."""
+    from llmqa.content import ui_strings
+
+    ui = ui_strings(language)
+    start_self_test(view, base_url, language, "self-test/")
+    headings = view.locator("article h1, article h2").all_inner_texts()
+    assert sum(ui["self_test"] in heading for heading in headings) == 1, headings
+    assert ui["self_test_intro"] not in view.locator("article").inner_text()
+    before = view.evaluate(CARD_ORDER)
+    view.keyboard.press("s")
+    assert search_stays_closed(view)
+    after = view.evaluate(CARD_ORDER)
+    assert after != before and sorted(after.split()) == sorted(before.split())
+    view.locator("article h1").click()  # focus leaves the list
+    view.keyboard.press("S")
+    assert search_stays_closed(view) and view.evaluate(CARD_ORDER) != after
+    current = view.locator(".kb-card--current")
+    assert current.locator(".kb-card__answer").is_hidden()
+    scrolled = view.evaluate("scrollY")
+    view.locator("article h1").click()
+    view.keyboard.press(" ")  # Space reveals the current answer instead of scrolling the page
+    assert current.locator(".kb-card__answer").is_visible()
+    assert view.evaluate("scrollY") == scrolled
+    view.keyboard.press("m")
+    assert current.get_attribute("data-kb-state") == "mastered"
+    assert view.console_errors == []
+
+
+def test_self_test_keys_never_fire_inside_inputs(view, base_url, screen, language):
+    start_self_test(view, base_url, language)
+    order = view.evaluate(CARD_ORDER)
+    view.keyboard.press("/")  # Material's search: its box takes the keys
+    box = view.locator("input.md-search__input")
+    box.wait_for(state="visible")
+    view.keyboard.type("mrs ")
+    assert box.input_value() == "mrs "
+    view.keyboard.press("Escape")
+    assert view.evaluate(CARD_ORDER) == order
+    assert view.locator(".kb-card[data-kb-state=mastered], .kb-card[data-kb-state=review]").count() == 0
+    # Without self-test on, S is Material's search key again.
+    view.locator("[data-kb-action=toggle]").click()
+    view.locator("article h1").click()
+    view.keyboard.press("s")
+    view.wait_for_function(SEARCH_OPEN)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_marked_and_unmarked_cards_look_different(view, base_url, screen, language, scheme):
+    view.emulate_media(color_scheme=scheme)
+    start_self_test(view, base_url, language)
+    assert view.evaluate("document.body.getAttribute('data-md-color-scheme')") == ("slate" if scheme == "dark" else "default")
+    view.keyboard.press("m")
+    view.keyboard.press("ArrowRight")
+    view.keyboard.press("r")
+    style = "card => { const s = getComputedStyle(card); return [s.borderLeftColor, s.borderLeftWidth, s.backgroundColor]; }"
+    cards = view.locator(".kb-card")
+    mastered, review, plain = (cards.nth(i).evaluate(style) for i in range(3))
+    assert len({tuple(mastered), tuple(review), tuple(plain)}) == 3
+    assert float(mastered[1].removesuffix("px")) >= 4 and float(review[1].removesuffix("px")) >= 4
+    assert mastered[2] != plain[2] and review[2] != plain[2]  # tinted
+    labels = [cards.nth(i).locator("[data-kb-state-label]") for i in range(3)]
+    assert labels[0].is_visible() and labels[1].is_visible() and labels[2].is_hidden()  # a word as well as colour
+    view.screenshot(path=str(SHOTS / f"self-test-marked-{scheme}-{language}-{screen}.png"))
+
+
+def test_review_only_and_hide_mastered_filters(view, base_url, screen, language):
+    start_self_test(view, base_url, language)
+    total = view.locator(".kb-card").count()
+    ids = [view.locator(".kb-card").nth(i).get_attribute("data-kb-id") for i in range(3)]
+    view.keyboard.press("r")
+    view.keyboard.press("ArrowRight")
+    view.keyboard.press("m")
+    visible = "[...document.querySelectorAll('.kb-card')].filter(c => !c.hidden).map(c => c.dataset.kbId)"
+    review_only = view.locator("[data-kb-selftest-filter=review]")
+    review_only.click()
+    assert review_only.get_attribute("aria-pressed") == "true"
+    assert view.evaluate(visible) == [ids[0]]
+    review_only.click()
+    assert len(view.evaluate(visible)) == total
+    hide_mastered = view.locator("[data-kb-selftest-filter=hide-mastered]")
+    hide_mastered.click()
+    shown = view.evaluate(visible)
+    assert ids[1] not in shown and ids[0] in shown and len(shown) == total - 1
+    view.locator(f".kb-card[data-kb-id='{ids[2]}'] [data-kb-action=mastered]").click()  # marked, so hidden now
+    assert ids[2] not in view.evaluate(visible)
+
+
+def test_topic_page_introduces_its_own_self_test(view, base_url, screen, language):
+    from llmqa.content import ui_strings
+
+    ui = ui_strings(language)
+    view.goto(base_url + LANGUAGES[language] + "generation/")
+    assert view.locator("h2#self-test").is_visible()
+    assert ui["self_test_intro"] in view.locator(".kb-selftest").inner_text()
