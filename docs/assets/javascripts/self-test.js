@@ -8,11 +8,14 @@
   var STATES = { mastered: true, review: true };
   var wasReset = false;  // shown once in the self-test's progress line
   var tests = [];  // the self-tests of the page on screen (instant navigation replaces them)
+  var QUESTION_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;  // the id pattern of llmqa/schema.json: never "__proto__"
   // Only a plain object of id -> "mastered" | "review" is progress; anything else in storage
   // (edited by hand, another script, an old format) is discarded, and the reader is told.
   function isProgress(value) {
     if (Object.prototype.toString.call(value) !== "[object Object]" || Object.getPrototypeOf(value) !== Object.prototype) return false;
-    return Object.keys(value).every(function (key) { return typeof value[key] === "string" && STATES.hasOwnProperty(value[key]); });
+    return Object.keys(value).every(function (key) {
+      return QUESTION_ID.test(key) && typeof value[key] === "string" && STATES.hasOwnProperty(value[key]);
+    });
   }
   function load() {
     var raw = null;
