@@ -37,6 +37,7 @@ from llmqa.render import (
     rebase_links,
     self_test_card,
     split_search_index,
+    toc_size,
 )
 from llmqa.safety import plain_text, sanitize
 from llmqa.site import SiteModel, load_site
@@ -102,24 +103,52 @@ def on_files(files, config):
     return files
 
 
+# Reference pages after the topics, in this order; pages not listed (the benchmark) leave the menu and
+# are linked from the footer instead (overrides/partials/copyright.html).
+MENU_PAGES = ("index", "self-test", "glossary", "tags", "errata", "downloads")
+
+
 @event_priority(-200)  # after mkdocs-static-i18n has built this language's navigation
 def on_nav(nav, config, files):
     model: SiteModel = _state["model"]
     language = _language(config)
     order = [t["id"] for t in model.topics]
+    topics, pages, rest = {}, {}, []
     for item in nav.items:
-        if isinstance(item, Section):
-            folder = _section_folder(item)
-            if folder in order:
-                item.title = model.topic(folder)[language]["name"]
-                # The sidebar lists topics, not their questions: the topic page lists those.
-                # Otherwise every page would carry its whole topic, and page size and build time
-                # would grow with the number of questions even with navigation.prune.
-                item.children = [child for child in item.children if _is_index(child)]
-            elif folder == "sources":
+        folder = _section_folder(item)
+        if isinstance(item, Section) and folder in order:
+            # A topic is one link to its page, which lists the questions. Listing them here would make
+            # every page carry its whole topic, and page size and build time would grow with the bank
+            # even with navigation.prune; as a section with one child it opened onto an empty panel on phones.
+            topic_page = next(child for child in item.children if _is_index(child))
+            topic_page.title = model.topic(folder)[language]["name"]
+            topic_page.parent = None
+            for child in item.children:
+                if child is not topic_page:
+                    # Pages keep their topic as parent: rendering a question marks its topic active
+                    # in the sidebar and gives the breadcrumb its second step.
+                    child.parent = topic_page
+            topics[folder] = topic_page
+        elif isinstance(item, Section):
+            if folder == "sources":
                 item.title = ui_strings(language)["sources_heading"]
-    nav.items.sort(key=lambda item: (isinstance(item, Section), order.index(_section_folder(item)) if _section_folder(item) in order else len(order)))
+            rest.append(item)
+        elif _page_name(item) in MENU_PAGES:
+            pages[_page_name(item)] = item
+    if "index" in pages:
+        pages["index"].title = ui_strings(language)["home"]  # the site name already heads the menu
+    nav.items = (
+        [pages[name] for name in MENU_PAGES[:1] if name in pages]
+        + [topics[topic] for topic in order if topic in topics]
+        + [pages[name] for name in MENU_PAGES[1:] if name in pages]
+        + rest
+    )
     return nav
+
+
+def _page_name(item) -> str | None:
+    file = getattr(item, "file", None)
+    return file.src_uri.split(".")[0] if file is not None and "/" not in file.src_uri else None
 
 
 def _is_index(item) -> bool:
@@ -138,6 +167,7 @@ def _section_folder(item) -> str | None:
 def on_env(env, config, files):
     language = _language(config)
     env.globals["kb_ui"] = ui_strings(language)
+    env.globals["kb_ui_all"] = {code: ui_strings(code) for code in LANGUAGES}  # the bilingual 404 page
     env.globals["kb_language"] = language
     env.globals["kb_prefix"] = "" if language == "zh" else f"{language}/"  # for links from the site root
     return env
@@ -246,7 +276,11 @@ def on_post_page(output, page, config):
 
 def on_post_template(output_content, template_name, config):
     if template_name.endswith(".html") and not _offline(config):
-        return add_content_security_policy(output_content)
+        output_content = add_content_security_policy(output_content)
+    if template_name == "404.html" and _language(config) == "zh":
+        # Every language build writes the site root's 404.html (GitHub Pages serves only that one);
+        # the default language's version is put back once all are built (on_post_build).
+        _state["not_found_page"] = output_content
     return output_content
 
 
@@ -282,6 +316,7 @@ def on_page_context(context, page, config, nav):
     elif kind in ("question", "article"):
         entry = model.by_id()[page.meta["id"]]
         kb["entry"] = model.link(entry, language)
+        kb["topic_url"] = ("" if language == "zh" else f"{language}/") + f"{entry.topic}/"
         kb["status"] = entry.status
         kb["translated"] = page.file.locale == language
         kb["stale"] = kb["translated"] and entry.stale(language)
@@ -292,6 +327,8 @@ def on_page_context(context, page, config, nav):
             kb["nearest_answered"] = [link for link in kb["related"] if link["status"] == "answered"][:5]
             matcher, by_alias = _state["glossary_matcher"]
             kb["title_terms"] = list({by_alias[a]["id"]: by_alias[a] for a in matcher.present(entry.title(language))}.values())
+    if toc_size(page.toc) <= 1:  # a table of contents with one entry ("回答") tells the reader nothing
+        page.meta["hide"] = [*(page.meta.get("hide") or []), "toc"]
     context["kb"] = kb
     return context
 
@@ -345,6 +382,8 @@ def on_post_build(config):
             write_redirect(str(site_dir), old_page, url)
         return
     # The outer build is over: every language is built and the search index merged.
+    if "not_found_page" in _state:
+        (site_dir / "404.html").write_text(_state.pop("not_found_page"), encoding="utf-8")
     for code in LANGUAGES:
         _write_exports(config, code, site_dir)
     # One search index per language.

@@ -28,6 +28,11 @@ def page_kind(src_uri: str, meta: dict, topic_ids: set[str]) -> str:
     return "other"
 
 
+def toc_size(toc) -> int:
+    """Entries in a page's table of contents (MkDocs' TableOfContents or a list of items), at every level."""
+    return sum(1 + toc_size(item.children) for item in toc or [])
+
+
 def answer_credits(entry: Entry, model: SiteModel, language: str) -> list[dict]:
     """One credit per answer, in answer order: the sources whose role is `answer`."""
     credits = []

@@ -90,6 +90,19 @@ def test_navigation_lists_topics_not_every_question(site):
     assert 'href="../../generation/"' in nav and 'href="../"' in nav  # topics, including its own
     assert "what-is-finetuning" not in nav and "what-is-repetition" not in nav  # no question lists
     assert 'href="what-is-finetuning/"' in read(site, "sft")  # the topic page lists them
+    # The same menu whatever the size of the question's topic: page size stays flat as the bank grows.
+    by_topic: dict[str, list[str]] = {}
+    for path, _ in question_docs():
+        by_topic.setdefault(path.split("/")[0], []).append(path)
+    smallest, largest = sorted(by_topic.values(), key=len)[0], sorted(by_topic.values(), key=len)[-1]
+    assert len(largest) > 2 * len(smallest)
+
+    def menu_links(path: str) -> int:
+        html = read(site, path)
+        start, end = html.index('class="md-nav md-nav--primary"'), html.index('class="md-sidebar md-sidebar--secondary"')
+        return html[start:end].count("<a ")
+
+    assert menu_links(smallest[0]) == menu_links(largest[0]) == menu_links(largest[-1])
 
 
 def test_language_switcher_and_no_third_party_fonts(site):

@@ -17,6 +17,7 @@ from llmqa.render import (
     page_kind,
     rebase_links,
     split_search_index,
+    toc_size,
 )
 from llmqa.site import load_site
 
@@ -142,3 +143,10 @@ def test_language_redirects_mirror_the_default_language_moves():
         "en/sft/old-page/index.html": "../../prompting/new-page/",
         "en/old-topic/index.html": "../prompting/",
     }
+
+def test_toc_size_counts_entries_at_every_level():
+    from types import SimpleNamespace as Item
+
+    assert toc_size([]) == 0 and toc_size(None) == 0
+    assert toc_size([Item(children=[])]) == 1
+    assert toc_size([Item(children=[Item(children=[]), Item(children=[])]), Item(children=[])]) == 4

@@ -12,9 +12,12 @@ var language = document.documentElement.lang || "zh";
 var languageRoot = new URL(config.base.replace(/\/?$/, "/"), location.href);  // base is this language's root
 var siteRoot = language === "zh" ? languageRoot : new URL("../", languageRoot);
 document$.subscribe(function () {
-  // Outside this language's tree (a 404 page), switch to the other root. Leading slashes are
+  // Outside this language's tree, switch to the other root. Leading slashes are
   // dropped: "//evil.example/x" relative to a root would name another host.
-  var inside = location.pathname.indexOf(languageRoot.pathname) === 0;
+  // The 404 page (one page, served for any missing path in either language) leads to the homes:
+  // no page in the other language is known to match a missing one.
+  var notFound = !!document.querySelector("[data-kb-not-found]");
+  var inside = !notFound && location.pathname.indexOf(languageRoot.pathname) === 0;
   var relative = inside ? location.pathname.slice(languageRoot.pathname.length).replace(/^[\/\\]+/, "") : "";
   document.querySelectorAll("a.md-select__link[hreflang]").forEach(function (link) {
     var target = link.getAttribute("hreflang") === "zh" ? "" : link.getAttribute("hreflang") + "/";
