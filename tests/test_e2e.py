@@ -65,7 +65,7 @@ def test_language_switcher_stays_on_the_same_question(page, base_url, language, 
     page.wait_for_load_state("networkidle")
     page.evaluate(f"document.querySelector('a.md-select__link[hreflang={other}]').click()")
     page.wait_for_url(base_url + other_prefix + "sft/what-is-finetuning/")
-    page.wait_for_function(f"document.documentElement.lang === '{other}'")
+    page.wait_for_function(f"() => document.documentElement.lang === '{other}'")
     assert_clean(page)
 
 
