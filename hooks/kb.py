@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 from copy import deepcopy
 from pathlib import Path
@@ -40,6 +41,7 @@ from llmqa.render import (
     toc_size,
 )
 from llmqa.safety import plain_text, sanitize
+from llmqa.search_index import SEARCH_FILES_DIR, write_search_files
 from llmqa.site import SiteModel, load_site
 
 DOWNLOADS_DIR = "downloads"  # per language, next to the Downloads page
@@ -394,7 +396,15 @@ def on_post_build(config):
     for code, index in split_search_index(merged, list(LANGUAGES), waiting).items():
         target = index_path if code == "zh" else site_dir / code / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-        target.write_text(data, encoding="utf-8")
-        if _offline(config):  # file:// cannot fetch JSON
+        if _offline(config):  # file:// cannot fetch the index files: Material's lunr search, index inlined
+            data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+            target.write_text(data, encoding="utf-8")
             target.with_suffix(".js").write_text(f"var __index = {data}", encoding="utf-8")
+            continue
+        # Material's page still fetches search_index.json and hands it to the worker: the
+        # configuration only; our worker fetches the index files it needs (llmqa/search_index.py).
+        target.write_text(json.dumps({**index, "docs": []}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        labels = [ui_strings(language)["page_terms"] for language in LANGUAGES]
+        write_search_files(target.parent / SEARCH_FILES_DIR, index["docs"], model.glossary, labels)
+        if os.environ.get("KB_SEARCH_DOCUMENTS"):  # the benchmark compares engines on the same entries
+            (target.parent / "documents.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")

@@ -235,6 +235,7 @@ def merge_answer_sections(docs: list[dict]) -> list[dict]:
         if anchor and path in questions and path in pages:
             parent = pages[path]
             parent["text"] = (parent.get("text", "") + " " + doc.get("title", "") + " " + doc.get("text", "")).strip()
+            parent.setdefault("headings", []).append(doc.get("title", ""))  # weighed above body text
             folded.add(id(doc))
     return [{**doc, "title": glue_single_characters(doc.get("title", "")), "text": glue_single_characters(doc.get("text", ""))} for doc in docs if id(doc) not in folded]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from markupsafe import escape
 
 from llmqa.content import read_document, topics
+from llmqa.search_index import SEARCH_FILES_DIR, read_search_files
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -120,11 +120,12 @@ def test_source_pages_list_their_questions(site, language):
 
 
 def test_chinese_search_index_is_segmented(site):
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    assert "\\u200b" in index["config"]["separator"] or "\u200b" in index["config"]["separator"]
-    text = next(doc["text"] for doc in index["docs"] if doc["location"] == "generation/what-is-repetition/")  # answers folded in
-    assert "\u200b复读机问题" in text and "LLMs\u200b复读机问题" in text  # jieba word boundaries; glossary terms stay whole
-    assert "本\u200b回答\u200b来源" not in text  # credits are excluded from search
+    index = read_search_files(site / "search" / SEARCH_FILES_DIR)
+    entry = [e[0] for e in index["entries"]].index("generation/what-is-repetition/")
+    # jieba word boundaries; glossary terms stay whole; answers folded into the page's entry
+    assert entry in index["postings"]["复读机问题"] and entry in index["postings"]["llm"]  # "LLMs", plural folded
+    assert "复读" not in index["postings"]  # no words that jieba did not make
+    assert not any("本回答来源" in teaser for teaser, _ in index["teaser_list"])  # credits are excluded from search
 
 
 def test_published_urls_still_resolve(site):
@@ -224,5 +225,6 @@ def test_new_question_passes_check_builds_and_is_searchable(tmp_path):
     assert checked.returncode == 0, checked.stdout
     result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert result.returncode == 0, result.stderr[-2000:]
-    index = json.loads((tmp_path / "site/search/search_index.json").read_text(encoding="utf-8"))
-    assert any(doc["location"] == f"sft/{zh.stem}/" and "多样性" in doc["text"] for doc in index["docs"])
+    index = read_search_files(tmp_path / "site/search" / SEARCH_FILES_DIR)
+    entry = [e[0] for e in index["entries"]].index(f"sft/{zh.stem}/")
+    assert entry in index["postings"]["多样性"]
