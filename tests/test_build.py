@@ -188,7 +188,7 @@ def test_errata_page_lists_every_correction(site):
     assert notes >= 15
     for prefix in ("", "en/"):
         page = read(site, f"{prefix}errata")
-        rows = re.findall(r"<tr>\s*<td>(\d{4}-\d{2}-\d{2})</td>", page)
+        rows = re.findall(r"<tr[^>]*>\s*<td[^>]*>(\d{4}-\d{2}-\d{2})</td>", page)
         assert len(rows) == notes
     assert "mqa-vs-gqa/" in read(site, "errata") and "勘误" in read(site, "errata")
 

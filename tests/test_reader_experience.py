@@ -280,3 +280,115 @@ def test_topic_page_introduces_its_own_self_test(view, base_url, screen, languag
     view.goto(base_url + LANGUAGES[language] + "generation/")
     assert view.locator("h2#self-test").is_visible()
     assert ui["self_test_intro"] in view.locator(".kb-selftest").inner_text()
+
+
+# 4. Reference pages -----------------------------------------------------------------------------
+
+LINES = "el => { const r = document.createRange(); r.selectNodeContents(el); return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth + 1"
+
+
+def test_errata_table_reads_on_a_phone(view, base_url, screen, language):
+    view.goto(base_url + LANGUAGES[language] + "errata/")
+    rows = view.locator("table.kb-errata tbody tr")
+    assert rows.count() >= 15
+    assert view.evaluate(NO_SIDEWAYS_SCROLL)
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        for cell in ("date", "kind"):
+            assert row.locator(f".kb-errata__{cell}").evaluate(LINES) == 1  # never one or two characters a line
+        assert row.locator(".kb-errata__question a").is_visible()
+    layout = rows.first.evaluate("tr => getComputedStyle(tr).display")
+    assert layout == ("block" if screen == "phone" else "table-row")  # stacked cards on a phone
+    header = view.locator("table.kb-errata th").first.evaluate("th => getComputedStyle(th).backgroundColor")
+    assert header != "rgba(0, 0, 0, 0)"  # styled, not a bare table
+    if screen == "phone":
+        assert rows.first.evaluate("tr => tr.getBoundingClientRect().right") <= SIZES["phone"][0]
+
+
+def test_tags_page_has_an_index_with_counts(view, base_url, screen, language):
+    view.goto(base_url + LANGUAGES[language] + "tags/")
+    index = view.locator(".kb-tag-index a")
+    groups = view.locator("details.kb-tag-group")
+    assert index.count() == groups.count() >= 40
+    assert index.first.evaluate("a => a.getBoundingClientRect().top") < groups.first.evaluate("d => d.getBoundingClientRect().top")
+    for i in (0, index.count() // 2, index.count() - 1):
+        link = index.nth(i)
+        target = link.get_attribute("href").split("#")[-1]
+        count = int(link.locator(".kb-tag-count").inner_text())
+        assert view.locator(f"details[id='{target}'] li").count() == count
+    link = index.nth(index.count() // 2)
+    target = link.get_attribute("href").split("#")[-1]
+    link.click()
+    group = view.locator(f"details[id='{target}']")
+    view.wait_for_function("id => document.getElementById(id).open", arg=target)
+    assert group.locator("li a").first.is_visible()
+    if screen == "phone":
+        assert view.evaluate("document.documentElement.scrollHeight") < 8000  # was 24,000 px with every list open
+
+
+def test_a_question_tag_opens_its_list(view, base_url, screen, language):
+    view.goto(base_url + LANGUAGES[language] + QUESTION)
+    view.locator(".kb-page-meta a.kb-tag").first.click()
+    view.wait_for_url(re.compile(r"/tags/#repetition$"))
+    view.wait_for_function("() => document.getElementById('repetition').open")
+    assert view.locator("details#repetition a[href$='what-is-repetition/']").is_visible()
+
+
+def glossary_entries(page) -> list[tuple[str, str]]:
+    """(letter, term heading) for every term, in page order."""
+    return page.evaluate("""() => {
+      const out = []; let letter = null;
+      document.querySelectorAll('article h2.kb-letter, article h3').forEach(h => {
+        const text = h.textContent.replace('¶', '').trim();
+        if (h.matches('h2.kb-letter')) letter = text; else if (letter) out.push([letter, text]);
+      });
+      return out;
+    }""")
+
+
+def test_glossary_in_reading_order_with_a_letter_index(view, base_url, screen, language):
+    from pypinyin import lazy_pinyin
+
+    view.goto(base_url + LANGUAGES[language] + "glossary/")
+    letters = view.locator("p.kb-letter-index a").all_inner_texts()
+    assert letters[:3] == ["A", "B", "C"] and len(letters) >= 20
+    assert view.locator("p.kb-letter-index a").first.evaluate("a => a.getBoundingClientRect().top") < 600  # at the top
+    entries = glossary_entries(view)
+    assert len(entries) >= 120
+    assert [letter for letter in dict.fromkeys(letter for letter, _ in entries)] == letters
+
+    def key(name: str) -> str:
+        name = name.split(" (")[0]  # without the abbreviation
+        return " ".join(lazy_pinyin(name) if language == "zh" else [name]).lower()
+
+    for letter, name in entries:
+        first = key(name)[0]
+        assert (first.upper() == letter) if first.isascii() and first.isalpha() else letter == "#", (letter, name)
+    for letter in letters:
+        names = [key(name) for group, name in entries if group == letter]
+        assert names == sorted(names), (letter, names)  # pinyin order in Chinese, A–Z in English
+    repeated = [name for _, name in entries if re.fullmatch(r"(.+) \((?i:\1)\)", name)]
+    assert repeated == []  # no "GPT (GPT)"
+    view.locator("p.kb-letter-index a", has_text="G").click()
+    view.wait_for_url(re.compile(r"#letter-g$"))
+    assert view.locator("#letter-g").is_visible()
+
+
+def test_a_term_link_opens_its_definition_by_tap_or_hover(view, base_url, screen, language):
+    view.goto(base_url + LANGUAGES[language] + QUESTION)
+    term = view.locator("article .md-content__inner a.kb-term, article a.kb-term").first
+    href = term.get_attribute("href")
+    anchor = href.split("#")[1]
+    if screen == "phone":
+        term.tap()
+        view.wait_for_url(re.compile(rf"/glossary/#{anchor}$"))
+        definition = view.locator(f"h3[id='{anchor}'] + p")
+        definition.wait_for()
+        box = definition.bounding_box()
+        assert box and 0 < box["y"] < SIZES["phone"][1] - 40  # in view, under the header
+    else:
+        term.hover()
+        tooltip = view.locator(".md-tooltip2--active")
+        tooltip.wait_for()
+        assert len(tooltip.inner_text().strip()) > 20  # the definition, in Material's tooltip
