@@ -226,3 +226,20 @@ def test_new_question_passes_check_builds_and_is_searchable(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     index = json.loads((tmp_path / "site/search/search_index.json").read_text(encoding="utf-8"))
     assert any(doc["location"] == f"sft/{zh.stem}/" and "多样性" in doc["text"] for doc in index["docs"])
+
+
+def test_no_page_title_repeats_the_site_name(site):
+    """"Page - Site", and the home page is just "Site" (it was "Site - Site")."""
+    names = {"": "大模型面试题知识库", "en/": "LLM Interview Questions"}
+    checked = 0
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        title = re.search(r"<title>(.*?)</title>", html, re.DOTALL)
+        if title is None or 'http-equiv="refresh"' in html:  # redirect stubs have no site chrome
+            continue
+        name = names["en/" if path.relative_to(site).as_posix().startswith("en/") else ""]
+        assert title[1].count(name) <= 1, (path, title[1])
+        checked += 1
+    assert checked > 400
+    assert re.search(r"<title>(.*?)</title>", read(site, ""))[1] == names[""]
+    assert re.search(r"<title>(.*?)</title>", read(site, "en"))[1] == names["en/"]
