@@ -1,4 +1,4 @@
-# Two commands for a newcomer: `make serve` (site on http://127.0.0.1:8000) and `make test`.
+# Two commands for a newcomer: `make serve` (site on http://127.0.0.1:8000/, English at /en/) and `make test`.
 # Both create .venv from pyproject.toml on first use.
 VENV ?= .venv
 PYTHON ?= python3
@@ -20,8 +20,11 @@ $(VENV)/.installed: $(VENV)/.runtime pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
+# Served at the root of the address during development (the published site is under /llm-interview-kb/);
+# scripts/serve.py prints both languages' addresses first. Another address: make serve ADDR=127.0.0.1:8001
+ADDR ?= 127.0.0.1:8000
 serve: $(VENV)/.runtime node_modules/katex/package.json
-	$(PY) -m mkdocs serve -a 127.0.0.1:8000
+	$(PY) scripts/serve.py --addr $(ADDR)
 
 build: $(VENV)/.runtime node_modules/katex/package.json
 	$(PY) -m mkdocs build --strict

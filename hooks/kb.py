@@ -29,12 +29,14 @@ from llmqa.references import references_markdown
 from llmqa.render import (
     answer_credits,
     expand_cross_references,
+    glossary_letters,
     glossary_matcher,
     insert_after_answer_headings,
     language_redirects,
     mark_terms,
     page_kind,
     prefix_ids,
+    reading_key,
     rebase_links,
     self_test_card,
     split_search_index,
@@ -195,7 +197,7 @@ def on_page_markdown(markdown, page, config, files):
     elif isinstance(page.meta.get("title"), str):  # Material prints titles unescaped in places
         page.meta["title"] = plain_text(page.meta["title"])
     if kind == "glossary":  # rendered as Markdown so that every term is a search entry
-        markdown += _render("glossary.md", config, files, page, terms=sorted(model.glossary, key=lambda t: t[language].lower()), language=language)
+        markdown += "\n\n" + _render("glossary.md", config, files, page, letters=glossary_letters(model.glossary, language), language=language)
     try:
         if kind == "question" and page.meta.get("references"):
             markdown += references_markdown(page.meta["references"], ui_strings(language)["references_heading"], f"docs/{page.file.src_uri}", _meta_line(page, "references"))
@@ -308,7 +310,7 @@ def on_page_context(context, page, config, nav):
     elif kind == "downloads":
         kb["downloads"] = {kind: f"{DOWNLOADS_DIR}/{name}" for kind, name in export_names(language).items()}
     elif kind == "tags":
-        kb["tag_index"] = model.tag_index(language)
+        kb["tag_index"] = sorted(model.tag_index(language), key=lambda tag: reading_key(tag["label"], language))
     elif kind == "errata":
         kb["notes"] = model.notes(language)
     elif kind == "source":
@@ -329,7 +331,9 @@ def on_page_context(context, page, config, nav):
             kb["nearest_answered"] = [link for link in kb["related"] if link["status"] == "answered"][:5]
             matcher, by_alias = _state["glossary_matcher"]
             kb["title_terms"] = list({by_alias[a]["id"]: by_alias[a] for a in matcher.present(entry.title(language))}.values())
-    if toc_size(page.toc) <= 1:  # a table of contents with one entry ("回答") tells the reader nothing
+    # A table of contents with one entry ("回答") tells the reader nothing; the glossary's would list
+    # every term, and its letter index does that job.
+    if toc_size(page.toc) <= 1 or kind == "glossary":
         page.meta["hide"] = [*(page.meta.get("hide") or []), "toc"]
     context["kb"] = kb
     return context

@@ -195,6 +195,51 @@ def mark_terms(html: str, matcher: AliasMatcher, by_alias: dict[str, dict], rend
     return "".join(out), list(seen.values())
 
 
+_LATIN = re.compile(r"[a-z]")
+
+
+def reading_key(text: str, language: str) -> str:
+    """How a reader of `language` expects `text` to be ordered: Chinese by pinyin (汉语拼音),
+    English by letters, case ignored. Latin letters inside Chinese names sort as letters."""
+    if language == "zh":
+        from pypinyin import lazy_pinyin
+
+        text = " ".join(lazy_pinyin(text))  # Han characters become pinyin; other runs stay as they are
+    return " ".join(text.lower().split())
+
+
+def index_letter(key: str) -> str:
+    """The letter a reading key is filed under: A–Z, or # for names that begin with a digit or sign."""
+    return key[0].upper() if key and _LATIN.match(key[0]) else "#"
+
+
+def _repeats(short: str, name: str) -> bool:
+    """Whether `short` (an abbreviation or alias) already appears in `name` as a whole word."""
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(short)}(?![A-Za-z0-9])", name, re.IGNORECASE) is not None
+
+
+def glossary_letters(glossary: list[dict], language: str) -> list[dict]:
+    """The glossary as a reader of `language` looks it up: groups by initial letter (A–Z, then #),
+    terms in reading order; each term's heading shows its abbreviation only if the name lacks it
+    ("GPT", not "GPT (GPT)"), and its aliases leave out the names already shown."""
+    other = "en" if language == "zh" else "zh"
+    groups: dict[str, list[tuple[str, dict]]] = {}
+    for term in glossary:
+        key = reading_key(term[language], language)
+        abbr = term.get("abbr")
+        shown = [term[language], term[other]] + ([abbr] if abbr else [])
+        entry = {
+            **term,
+            "name": term[language],
+            "abbr_shown": abbr if abbr and not _repeats(abbr, term[language]) else None,
+            "other_name": term[other],
+            "other_aliases": [a for a in term.get("aliases", []) if not any(a.lower() == s.lower() for s in shown)],
+        }
+        groups.setdefault(index_letter(key), []).append((key, entry))
+    letters = sorted(groups, key=lambda letter: (letter == "#", letter))
+    return [{"letter": letter, "anchor": "letter-" + ("other" if letter == "#" else letter.lower()), "terms": [e for _, e in sorted(groups[letter], key=lambda item: item[0])]} for letter in letters]
+
+
 # Material's defaults (title 1000, tags 1e6) let a word in any title or tag outrank a page
 # that discusses the subject: an unanswered question's title beat the answered page.
 FIELD_BOOSTS = {"title": 50.0, "text": 1.0, "tags": 10.0}

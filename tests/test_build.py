@@ -189,7 +189,7 @@ def test_errata_page_lists_every_correction(site):
     assert notes >= 15
     for prefix in ("", "en/"):
         page = read(site, f"{prefix}errata")
-        rows = re.findall(r"<tr>\s*<td>(\d{4}-\d{2}-\d{2})</td>", page)
+        rows = re.findall(r"<tr[^>]*>\s*<td[^>]*>(\d{4}-\d{2}-\d{2})</td>", page)
         assert len(rows) == notes
     assert "mqa-vs-gqa/" in read(site, "errata") and "勘误" in read(site, "errata")
 
@@ -228,3 +228,20 @@ def test_new_question_passes_check_builds_and_is_searchable(tmp_path):
     index = read_search_files(tmp_path / "site/search" / SEARCH_FILES_DIR)
     entry = [e[0] for e in index["entries"]].index(f"sft/{zh.stem}/")
     assert entry in index["postings"]["多样性"]
+
+
+def test_no_page_title_repeats_the_site_name(site):
+    """"Page - Site", and the home page is just "Site" (it was "Site - Site")."""
+    names = {"": "大模型面试题知识库", "en/": "LLM Interview Questions"}
+    checked = 0
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        title = re.search(r"<title>(.*?)</title>", html, re.DOTALL)
+        if title is None or 'http-equiv="refresh"' in html:  # redirect stubs have no site chrome
+            continue
+        name = names["en/" if path.relative_to(site).as_posix().startswith("en/") else ""]
+        assert title[1].count(name) <= 1, (path, title[1])
+        checked += 1
+    assert checked > 400
+    assert re.search(r"<title>(.*?)</title>", read(site, ""))[1] == names[""]
+    assert re.search(r"<title>(.*?)</title>", read(site, "en"))[1] == names["en/"]

@@ -280,3 +280,221 @@ def test_topic_page_introduces_its_own_self_test(view, base_url, screen, languag
     view.goto(base_url + LANGUAGES[language] + "generation/")
     assert view.locator("h2#self-test").is_visible()
     assert ui["self_test_intro"] in view.locator(".kb-selftest").inner_text()
+
+
+# 4. Reference pages -----------------------------------------------------------------------------
+
+LINES = "el => { const r = document.createRange(); r.selectNodeContents(el); return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth + 1"
+
+
+def test_errata_table_reads_on_a_phone(view, base_url, screen, language):
+    view.goto(base_url + LANGUAGES[language] + "errata/")
+    rows = view.locator("table.kb-errata tbody tr")
+    assert rows.count() >= 15
+    assert view.evaluate(NO_SIDEWAYS_SCROLL)
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        for cell in ("date", "kind"):
+            assert row.locator(f".kb-errata__{cell}").evaluate(LINES) == 1  # never one or two characters a line
+        assert row.locator(".kb-errata__question a").is_visible()
+    layout = rows.first.evaluate("tr => getComputedStyle(tr).display")
+    assert layout == ("block" if screen == "phone" else "table-row")  # stacked cards on a phone
+    header = view.locator("table.kb-errata th").first.evaluate("th => getComputedStyle(th).backgroundColor")
+    assert header != "rgba(0, 0, 0, 0)"  # styled, not a bare table
+    if screen == "phone":
+        assert rows.first.evaluate("tr => tr.getBoundingClientRect().right") <= SIZES["phone"][0]
+
+
+def test_tags_page_has_an_index_with_counts(view, base_url, screen, language):
+    view.goto(base_url + LANGUAGES[language] + "tags/")
+    index = view.locator(".kb-tag-index a")
+    groups = view.locator("details.kb-tag-group")
+    assert index.count() == groups.count() >= 40
+    assert index.first.evaluate("a => a.getBoundingClientRect().top") < groups.first.evaluate("d => d.getBoundingClientRect().top")
+    for i in (0, index.count() // 2, index.count() - 1):
+        link = index.nth(i)
+        target = link.get_attribute("href").split("#")[-1]
+        count = int(link.locator(".kb-tag-count").inner_text())
+        assert view.locator(f"details[id='{target}'] li").count() == count
+    link = index.nth(index.count() // 2)
+    target = link.get_attribute("href").split("#")[-1]
+    link.click()
+    group = view.locator(f"details[id='{target}']")
+    view.wait_for_function("id => document.getElementById(id).open", arg=target)
+    assert group.locator("li a").first.is_visible()
+    if screen == "phone":
+        assert view.evaluate("document.documentElement.scrollHeight") < 8000  # was 24,000 px with every list open
+
+
+def test_a_question_tag_opens_its_list(view, base_url, screen, language):
+    view.goto(base_url + LANGUAGES[language] + QUESTION)
+    view.locator(".kb-page-meta a.kb-tag").first.click()
+    view.wait_for_url(re.compile(r"/tags/#repetition$"))
+    view.wait_for_function("() => document.getElementById('repetition').open")
+    assert view.locator("details#repetition a[href$='what-is-repetition/']").is_visible()
+
+
+def glossary_entries(page) -> list[tuple[str, str]]:
+    """(letter, term heading) for every term, in page order."""
+    return page.evaluate("""() => {
+      const out = []; let letter = null;
+      document.querySelectorAll('article h2.kb-letter, article h3').forEach(h => {
+        const text = h.textContent.replace('¶', '').trim();
+        if (h.matches('h2.kb-letter')) letter = text; else if (letter) out.push([letter, text]);
+      });
+      return out;
+    }""")
+
+
+def test_glossary_in_reading_order_with_a_letter_index(view, base_url, screen, language):
+    from pypinyin import lazy_pinyin
+
+    view.goto(base_url + LANGUAGES[language] + "glossary/")
+    letters = view.locator("p.kb-letter-index a").all_inner_texts()
+    assert letters[:3] == ["A", "B", "C"] and len(letters) >= 20
+    assert view.locator("p.kb-letter-index a").first.evaluate("a => a.getBoundingClientRect().top") < 600  # at the top
+    entries = glossary_entries(view)
+    assert len(entries) >= 120
+    assert [letter for letter in dict.fromkeys(letter for letter, _ in entries)] == letters
+
+    def key(name: str) -> str:
+        name = name.split(" (")[0]  # without the abbreviation
+        return " ".join(lazy_pinyin(name) if language == "zh" else [name]).lower()
+
+    for letter, name in entries:
+        first = key(name)[0]
+        assert (first.upper() == letter) if first.isascii() and first.isalpha() else letter == "#", (letter, name)
+    for letter in letters:
+        names = [key(name) for group, name in entries if group == letter]
+        assert names == sorted(names), (letter, names)  # pinyin order in Chinese, A–Z in English
+    repeated = [name for _, name in entries if re.fullmatch(r"(.+) \((?i:\1)\)", name)]
+    assert repeated == []  # no "GPT (GPT)"
+    view.locator("p.kb-letter-index a", has_text="G").click()
+    view.wait_for_url(re.compile(r"#letter-g$"))
+    assert view.locator("#letter-g").is_visible()
+
+
+def test_a_term_link_opens_its_definition_by_tap_or_hover(view, base_url, screen, language):
+    view.goto(base_url + LANGUAGES[language] + QUESTION)
+    term = view.locator("article .md-content__inner a.kb-term, article a.kb-term").first
+    href = term.get_attribute("href")
+    anchor = href.split("#")[1]
+    if screen == "phone":
+        term.tap()
+        view.wait_for_url(re.compile(rf"/glossary/#{anchor}$"))
+        definition = view.locator(f"h3[id='{anchor}'] + p")
+        definition.wait_for()
+        box = definition.bounding_box()
+        assert box and 0 < box["y"] < SIZES["phone"][1] - 40  # in view, under the header
+    else:
+        term.hover()
+        tooltip = view.locator(".md-tooltip2--active")
+        tooltip.wait_for()
+        assert len(tooltip.inner_text().strip()) > 20  # the definition, in Material's tooltip
+
+
+# 6. Menu order and titles -----------------------------------------------------------------------
+
+MENU = ".md-sidebar--primary .md-nav--primary > .md-nav__list > .md-nav__item > a.md-nav__link"
+
+
+def test_menu_puts_topics_first_and_the_benchmark_in_the_footer(view, base_url, screen, language):
+    from llmqa.content import topics, ui_strings
+
+    view.goto(base_url + LANGUAGES[language] + "sft/")
+    if screen == "phone":
+        open_drawer(view)
+    menu = [(text.strip(), href) for text, href in view.eval_on_selector_all(MENU, "links => links.map(a => [a.textContent, a.href])")]
+    names = [topic[language]["name"] for topic in topics()]
+    assert menu[0][0] == ui_strings(language)["home"]
+    assert [text for text, _ in menu[1:1 + len(names)]] == names  # the topics, right after home
+    assert not any("performance" in href for _, href in menu)
+    rest = [urlparse(href).path.rstrip("/").split("/")[-1] for _, href in menu[1 + len(names):]]
+    assert rest[:5] == ["self-test", "glossary", "tags", "errata", "downloads"]
+    view.goto(base_url + LANGUAGES[language] + QUESTION)  # the drawer closed again
+    footer = view.locator(".kb-footer-links a[href$='performance/']")
+    footer.scroll_into_view_if_needed()
+    assert footer.is_visible()
+    footer.click()
+    view.wait_for_url(re.compile(r"/performance/(#.*)?$"))
+    assert view.locator("article h1").is_visible()
+
+
+def test_titles_never_repeat_the_site_name(view, base_url, screen, language):
+    site_name = {"zh": "大模型面试题知识库", "en": "LLM Interview Questions"}[language]
+    view.goto(base_url + LANGUAGES[language])
+    assert view.title() == site_name
+    view.goto(base_url + LANGUAGES[language] + QUESTION)
+    assert view.title().endswith(" - " + site_name) and view.title().count(site_name) == 1
+
+
+# 7. Touch targets and axe -----------------------------------------------------------------------
+
+# Controls that are not links inside running text (WCAG 2.5.8 exempts those): buttons, tags, the
+# report link, breadcrumbs, indexes, the footer's links and the 404 search boxes.
+CONTROLS = ("button, a.md-button, summary, input[type=search], .kb-page-meta a, .md-path a, .kb-letter-index a, "
+            ".kb-tag-index a, .kb-footer-links a")
+SMALL = """selector => [...document.querySelectorAll(selector)]
+  .filter(el => { const s = getComputedStyle(el); return el.getClientRects().length && s.visibility !== 'hidden' && s.pointerEvents !== 'none' && s.opacity !== '0'; })
+  .map(el => { const r = el.getBoundingClientRect(); return {what: el.outerHTML.slice(0, 80), width: r.width, height: r.height}; })
+  .filter(t => t.width < 24 || t.height < 24)"""
+TARGET_PAGES = [QUESTION, "generation/", "tags/", "glossary/", "errata/", "no-such-page/"]
+
+
+@pytest.mark.parametrize("path", TARGET_PAGES)
+def test_touch_targets_are_at_least_24_px(view, base_url, screen, language, path):
+    view.goto(base_url + LANGUAGES[language] + path)
+    if path == "generation/":
+        view.locator("[data-kb-action=toggle]").click()  # the self-test's buttons
+    assert view.locator(CONTROLS).count() > 0
+    assert view.evaluate(SMALL, CONTROLS) == []
+
+
+@pytest.mark.parametrize("path", TARGET_PAGES)
+def test_axe_finds_nothing_serious_including_target_size(browser, base_url, screen, language, path):
+    axe = ROOT / "node_modules/axe-core/axe.min.js"
+    if not axe.exists():
+        pytest.fail("node_modules/axe-core is missing: run `npm ci` (make test does)")
+    width, height = SIZES[screen]
+    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)  # to inject axe
+    page = context.new_page()
+    page.goto(base_url + LANGUAGES[language] + path)
+    page.wait_for_load_state("networkidle")
+    if path == "generation/":
+        page.locator("[data-kb-action=toggle]").click()
+        page.locator("[data-kb-action=mastered]").first.click()  # a pressed button too
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky header would partly cover targets scrolled under it
+    page.add_script_tag(path=str(axe))
+    result = page.evaluate("async () => await axe.run(document, {rules: {'target-size': {enabled: true}}, resultTypes: ['violations']})")
+    context.close()
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], "\n".join(serious)
+
+
+# Screenshots for a reviewer -------------------------------------------------------------------
+
+SCREENSHOT_PAGES = {"home": "", "topic": "generation/", "question": QUESTION, "self-test": "self-test/", "errata": "errata/", "glossary": "glossary/"}
+
+
+@pytest.mark.parametrize("name", list(SCREENSHOT_PAGES))
+def test_screenshots_of_the_main_pages(view, base_url, screen, language, name):
+    """test-results/screenshots/<page>-<language>-<size>.png: the top of each page, as a reader sees it."""
+    view.goto(base_url + LANGUAGES[language] + SCREENSHOT_PAGES[name])
+    view.wait_for_load_state("networkidle")
+    if name == "self-test":
+        view.locator("[data-kb-action=toggle]").click()
+        view.keyboard.press("m")
+        view.keyboard.press("ArrowRight")
+        view.keyboard.press("r")
+        view.evaluate("window.scrollTo(0, 0)")
+    path = SHOTS / f"{name}-{language}-{screen}.png"
+    view.screenshot(path=str(path))
+    assert path.stat().st_size > 10_000  # a rendered page, not a blank one
+    if screen == "phone" and name == "question":
+        open_drawer(view)
+        view.screenshot(path=str(SHOTS / f"question-menu-{language}-phone.png"))
+    assert view.console_errors == []

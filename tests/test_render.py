@@ -10,11 +10,13 @@ from llmqa.errors import ContentError
 from llmqa.related import Doc, apply_overrides, compute_related
 from llmqa.render import (
     expand_cross_references,
+    glossary_letters,
     glossary_matcher,
     insert_after_answer_headings,
     mark_terms,
     merge_answer_sections,
     page_kind,
+    reading_key,
     rebase_links,
     split_search_index,
     toc_size,
@@ -150,3 +152,27 @@ def test_toc_size_counts_entries_at_every_level():
     assert toc_size([]) == 0 and toc_size(None) == 0
     assert toc_size([Item(children=[])]) == 1
     assert toc_size([Item(children=[Item(children=[]), Item(children=[])]), Item(children=[])]) == 4
+
+
+def test_reading_order_is_pinyin_for_chinese_and_letters_for_english():
+    names = ["注意力", "BERT", "长度外推", "幻觉", "Adam 优化器"]
+    assert sorted(names, key=lambda n: reading_key(n, "zh")) == ["Adam 优化器", "BERT", "长度外推", "幻觉", "注意力"]
+    assert sorted(["beam search", "Attention", "adam"], key=lambda n: reading_key(n, "en")) == ["adam", "Attention", "beam search"]
+
+
+def test_glossary_letters_group_terms_and_never_repeat_a_name():
+    glossary = [
+        {"id": "gpt", "zh": "GPT", "en": "Generative pre-trained Transformer", "abbr": "GPT", "aliases": ["GPT", "GPT 系列"], "definition": {"zh": "d", "en": "d"}},
+        {"id": "dapt", "zh": "领域自适应预训练", "en": "Domain-adaptive pretraining", "abbr": "DAPT", "aliases": ["DAPT", "Domain-adaptive pretraining"], "definition": {"zh": "d", "en": "d"}},
+        {"id": "1f1b", "zh": "1F1B 调度", "en": "1F1B schedule", "aliases": [], "definition": {"zh": "d", "en": "d"}},
+        {"id": "hallucination", "zh": "幻觉", "en": "Hallucination", "aliases": ["模型幻觉"], "definition": {"zh": "d", "en": "d"}},
+    ]
+    zh = glossary_letters(glossary, "zh")
+    assert [(g["letter"], [t["id"] for t in g["terms"]]) for g in zh] == [("G", ["gpt"]), ("H", ["hallucination"]), ("L", ["dapt"]), ("#", ["1f1b"])]
+    assert zh[-1]["anchor"] == "letter-other" and zh[0]["anchor"] == "letter-g"
+    gpt, dapt = zh[0]["terms"][0], zh[2]["terms"][0]
+    assert gpt["abbr_shown"] is None and gpt["other_aliases"] == ["GPT 系列"]  # "GPT (GPT)" never appears
+    assert dapt["abbr_shown"] == "DAPT" and dapt["other_aliases"] == []
+    en = glossary_letters(glossary, "en")
+    assert [g["letter"] for g in en] == ["D", "G", "H", "#"]
+    assert en[0]["terms"][0]["abbr_shown"] == "DAPT"  # "adaptive" contains "dapt", but not as a word
