@@ -21,7 +21,9 @@ HOOKED_CONFIG = "mkdocs.bench-hooks.yml"
 PLAIN_CONFIG = "mkdocs.bench-plain.yml"
 PROFILER = "hooks/kb_profiled.py"
 LAUNCHER = BENCH / "mkdocs_launcher.py"
-BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+# KB_SEARCH_DOCUMENTS: the hooks also write search/documents.json, the entries the index was made
+# from, so that bench/search_options.py can serve the same entries to lunr (excluded from sizes).
+BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "KB_SEARCH_DOCUMENTS": "1"}
 
 # Fallback when /usr/bin/time is missing: a fresh Python whose only child is the build, so its
 # RUSAGE_CHILDREN figures are the build's own (ru_maxrss: the largest resident set, in KiB on Linux).
@@ -188,7 +190,7 @@ def measure_site(site: Path, questions: list[Question]) -> dict:
     total = files = 0
     html_sizes: list[tuple[int, str]] = []
     for path in site.rglob("*"):
-        if path.is_file():
+        if path.is_file() and path.name != "documents.json":
             size = path.stat().st_size
             total += size
             files += 1
@@ -204,12 +206,19 @@ def measure_site(site: Path, questions: list[Question]) -> dict:
     search = {}
     for language, path in (("zh", site / "search" / "search_index.json"), ("en", site / "en" / "search" / "search_index.json")):
         if path.exists():
-            data = path.read_bytes()
+            # the whole index: the configuration file and, with the hooks, the split index files beside it
+            parts = [path, *sorted((path.parent / "kb").glob("*.json"))]
+            datas = [p.read_bytes() for p in parts]
+            manifest = path.parent / "kb" / "manifest.json"
             try:
-                docs = len(json.loads(data).get("docs", []))
+                source = manifest if manifest.exists() else path
+                docs = len(json.loads(source.read_bytes()).get("entries" if source == manifest else "docs", []))
             except ValueError:
                 docs = None
-            search[language] = {"path": path.relative_to(site).as_posix(), "raw_bytes": len(data), "gzip_bytes": _gzip_size(data), "entries": docs}
+            search[language] = {
+                "path": path.parent.relative_to(site).as_posix(), "files": len(parts), "entries": docs,
+                "raw_bytes": sum(map(len, datas)), "gzip_bytes": sum(map(_gzip_size, datas)),
+            }
         else:
             search[language] = None
     largest = sorted(html_sizes, reverse=True)[:5]

@@ -2,6 +2,7 @@
 // index files: the ranking the browser gives, in seconds instead of minutes. Used while tuning;
 // tests/test_search_queries.py measures the same in Chromium.
 //   node scripts/search-eval.mjs SITE_LANGUAGE_ROOT < queries.json   ([query, ...] -> [[location, ...], ...])
+//   node scripts/search-eval.mjs SITE_LANGUAGE_ROOT --words < queries.json   (-> [[word, ...], ...])
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL, fileURLToPath } from "node:url";
@@ -21,6 +22,10 @@ let message = next();
 worker.handle({ type: 0, data: { config: {}, docs: [] } });
 await message;
 for (const query of queries) {
+  if (process.argv[3] === "--words") {
+    results.push(await worker.words(query));
+    continue;
+  }
   message = next();
   worker.handle({ type: 2, data: query });
   const result = await message;

@@ -106,21 +106,31 @@
   }
 
   // ---- query -------------------------------------------------------------------------------
-  function hanWords(run, terms) {
-    var longest = 12, found = [];
-    for (var start = 0; start < run.length;) {
-      var word = null;
-      for (var end = Math.min(run.length, start + longest); end > start + 1; end -= 1) {
-        var piece = run.slice(start, end);
-        if (FILLER.indexOf(piece) >= 0 || piece in terms) { word = piece; break; }
-      }
-      if (word === null) word = run[start];
-      found.push(word);
-      start += word.length;
+  // Whether a piece is filler through and through ("什么是" = "什么" + "是").
+  function fillerOnly(piece) {
+    if (!piece) return true;
+    for (var size = piece.length; size >= 1; size -= 1) {
+      if (FILLER.indexOf(piece.slice(0, size)) >= 0 && fillerOnly(piece.slice(size))) return true;
     }
-    var useful = found.filter(function (w) { return FILLER.indexOf(w) < 0 && w.length > 1; });
-    // Only filler or unknown characters: search for what was typed.
-    return useful.length ? useful : (found.length ? [run] : []);
+    return false;
+  }
+
+  // Split a run of Han characters into the fewest known pieces (index words and filler words), an
+  // unknown single character counting double: "的原理" is "的" + "原理", not the index's odd "的原" + "理".
+  function hanWords(run, terms) {
+    var longest = 12, best = [{cost: 0, words: []}];
+    for (var end = 1; end <= run.length; end += 1) {
+      best[end] = null;
+      for (var start = Math.max(0, end - longest); start < end; start += 1) {
+        if (!best[start]) continue;
+        var piece = run.slice(start, end), cost;
+        if (FILLER.indexOf(piece) >= 0 || (piece.length > 1 && piece in terms)) cost = 1;
+        else if (piece.length === 1) cost = 2;
+        else continue;
+        if (!best[end] || best[start].cost + cost < best[end].cost) best[end] = {cost: best[start].cost + cost, words: best[start].words.concat([piece])};
+      }
+    }
+    return best[run.length].words.filter(function (w) { return w.length > 1 && !fillerOnly(w); });
   }
 
   // The words of a query, each with the index terms that may stand for it and their weights.
@@ -151,6 +161,9 @@
     });
     var meaningful = latinWords.filter(function (w) { return !stopwords.has(w); });
     var hasOthers = groups.length > 0 || meaningful.length > 0;
+    if (!hasOthers && !latinWords.length) {  // only filler: search for what was typed
+      (lowered.match(/[\u3400-\u9fff]+/g) || []).forEach(function (run) { add(run, run in terms ? [[run, 1]] : []); });
+    }
     (hasOthers ? meaningful : latinWords).forEach(function (w, index, list) {
       var last = index === list.length - 1, expansions = [];
       var whole = /[-.]/.test(w) ? w : stem(w);
@@ -373,6 +386,10 @@
   if (typeof module !== "undefined" && module.exports) {  // the tests compare the tokenizer with the build's
     module.exports = {
       tokenize: tokenize, stem: stem, shardKey: shardKey, hanWords: hanWords, handle: handle,
+      // the words a query is searched for, as this worker splits it (the benchmark feeds them to Pagefind)
+      words: function (query) {
+        return loadTerms(query).then(function (terms) { return parse(query, terms).map(function (g) { return g.word; }); });
+      },
       // scripts/search-eval.mjs runs the whole query path in Node against a built site
       connect: function (indexURL, post) { base = new URL(indexURL); root = {postMessage: post}; }
     };
