@@ -409,6 +409,7 @@ def on_post_build(config):
         # configuration only; our worker fetches the index files it needs (llmqa/search_index.py).
         target.write_text(json.dumps({**index, "docs": []}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         labels = [ui_strings(language)["page_terms"] for language in LANGUAGES]
-        write_search_files(target.parent / SEARCH_FILES_DIR, index["docs"], model.glossary, labels)
+        tag_labels = {tag_id: names[code] for tag_id, names in model.tags.items()}
+        write_search_files(target.parent / SEARCH_FILES_DIR, index["docs"], model.glossary, labels, tag_labels)
         if os.environ.get("KB_SEARCH_DOCUMENTS"):  # the benchmark compares engines on the same entries
             (target.parent / "documents.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")

@@ -78,16 +78,26 @@ def stem(word: str) -> str:
     return word
 
 
+def _han(token: str) -> bool:
+    return "\u3400" <= token[0] <= "\u9fff"  # TOKEN's runs are all Han or all not
+
+
+_STEMS: dict[str, str] = {}
+
+
 def tokenize(text: str) -> list[str]:
     """Index tokens of plain text, in order (see the module docstring)."""
     lowered = text.lower()
     tokens = []
     for token in TOKEN.findall(lowered):
-        if HAN.match(token):
+        if _han(token):
             if len(token) >= 2:
                 tokens.append(token)
         elif token not in _STOP:
-            tokens.append(stem(token))
+            stemmed = _STEMS.get(token)
+            if stemmed is None:
+                stemmed = _STEMS[token] = stem(token)
+            tokens.append(stemmed)
     for compound in COMPOUND.findall(lowered.replace("\u200b", "")):
         if "-" in compound or re.search(r"[a-z]", compound):
             if not re.fullmatch(r"[0-9.]+", compound):
@@ -131,9 +141,10 @@ def _keyword_block(labels: list[str]) -> re.Pattern | None:
     return re.compile(r"<p>\s*(?:" + "|".join(map(re.escape, labels)) + r")\s*[::](.*?)</p>", re.S)
 
 
-def _entries(docs: list[dict], keyword_labels: list[str]) -> list[_Entry]:
+def _entries(docs: list[dict], keyword_labels: list[str], tag_labels: dict[str, str]) -> list[_Entry]:
     """`keyword_labels` start the block of glossary names on a page ("本页术语: …"): its names
-    find the page in either language, but weakly, and stay out of the teaser."""
+    find the page in either language, but weakly, and stay out of the teaser. Tags are shown and
+    found by their label in the index's language (`tag_labels`: id -> label), and found by id too."""
     positions = {doc["location"]: i for i, doc in enumerate(docs)}
     block = _keyword_block(keyword_labels)
     entries = []
@@ -150,11 +161,11 @@ def _entries(docs: list[dict], keyword_labels: list[str]) -> list[_Entry]:
             parent=positions.get(page, -1) if anchor else -1,
             boost=float(doc.get("boost", 1.0)),
             teaser=display_text(text)[:TEASER_CHARS],
-            tags=[display_text(tag) for tag in doc.get("tags", [])],
+            tags=[display_text(tag_labels.get(tag, tag)) for tag in doc.get("tags", [])],
             fields={
                 "title": tokenize(plain(doc.get("title", ""))),
                 "headings": [t for heading in doc.get("headings", []) for t in tokenize(plain(heading))],
-                "tags": [t for tag in doc.get("tags", []) for t in tokenize(tag)],
+                "tags": [t for tag in doc.get("tags", []) for t in dict.fromkeys(tokenize(tag) + tokenize(tag_labels.get(tag, "")))],
                 "text": tokenize(text),
                 "keywords": tokenize(keywords),
             },
@@ -164,7 +175,7 @@ def _entries(docs: list[dict], keyword_labels: list[str]) -> list[_Entry]:
 
 def _scores(entries: list[_Entry]) -> dict[str, dict[int, int]]:
     """term -> entry -> quantised weight."""
-    vocabulary = {t for e in entries for tokens in e.fields.values() for t in tokens if HAN.match(t)}
+    vocabulary = {t for e in entries for tokens in e.fields.values() for t in set(tokens) if _han(t)}
     lengths = [len(e.fields["text"]) + len(e.fields["title"]) for e in entries]
     average = (sum(lengths) / len(lengths)) if lengths else 1.0
     split_cache: dict[str, list[str]] = {}
@@ -178,7 +189,7 @@ def _scores(entries: list[_Entry]) -> dict[str, dict[int, int]]:
                 weights[token] += weight * count
                 if name == "title":
                     titled.add(token)
-                if len(token) >= 3 and HAN.match(token):
+                if len(token) >= 3 and _han(token):
                     if token not in split_cache:
                         split_cache[token] = subwords(token, vocabulary)
                     for inner in split_cache[token]:
@@ -224,9 +235,11 @@ def synonym_groups(glossary: list[dict], known: set[str]) -> list[list[str]]:
     return groups
 
 
-def build_search_files(docs: list[dict], glossary: list[dict] | None = None, keyword_labels: list[str] | None = None) -> dict[str, str]:
+def build_search_files(
+    docs: list[dict], glossary: list[dict] | None = None, keyword_labels: list[str] | None = None, tag_labels: dict[str, str] | None = None,
+) -> dict[str, str]:
     """The files of one language's index, name -> JSON text (`manifest.json` among them)."""
-    entries = _entries(docs, keyword_labels or [])
+    entries = _entries(docs, keyword_labels or [], tag_labels or {})
     postings = _scores(entries)
     by_key: dict[str, dict[str, list[int]]] = {}
     for term in sorted(postings):
@@ -282,7 +295,9 @@ def build_search_files(docs: list[dict], glossary: list[dict] | None = None, key
     return files
 
 
-def write_search_files(directory: Path, docs: list[dict], glossary: list[dict] | None = None, keyword_labels: list[str] | None = None) -> None:
+def write_search_files(
+    directory: Path, docs: list[dict], glossary: list[dict] | None = None, keyword_labels: list[str] | None = None, tag_labels: dict[str, str] | None = None,
+) -> None:
     """Replace `directory` with the index of `docs`: written beside it, then swapped in."""
     import shutil
     import tempfile
@@ -290,7 +305,7 @@ def write_search_files(directory: Path, docs: list[dict], glossary: list[dict] |
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".kb-search-", dir=directory.parent))
     try:
-        for name, data in build_search_files(docs, glossary, keyword_labels).items():
+        for name, data in build_search_files(docs, glossary, keyword_labels, tag_labels).items():
             (staging / name).write_text(data, encoding="utf-8")
         shutil.rmtree(directory, ignore_errors=True)
         staging.rename(directory)

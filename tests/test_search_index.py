@@ -88,9 +88,16 @@ def test_index_files_round_trip_and_rank_titles_first(tmp_path):
         assert shard_key(term) in index["keys"]
     teaser, tags = index["teaser_list"][5]
     assert teaser == "低秩适配" and tags == []  # no U+200B, no leading punctuation
-    assert index["teaser_list"][0][1] == ["peft"]
+    assert index["teaser_list"][0][1] == ["peft"]  # no label known: the id
     assert all(len(item[0]) <= TEASER_CHARS for item in index["teaser_list"])
     assert all(name.startswith(("t-", "f-")) and len(name) == len("t-0123456789.json") for name in index["terms"] + index["teasers"])
+
+
+def test_tags_show_and_match_in_the_index_language(tmp_path):
+    write_search_files(tmp_path / "kb", docs(), tag_labels={"peft": "参数高效微调"})
+    index = read_search_files(tmp_path / "kb")
+    assert index["teaser_list"][0][1] == ["参数高效微调"]
+    assert 0 in index["postings"]["参数高效微调"] and 0 in index["postings"]["peft"]
 
 
 def test_rewriting_the_index_leaves_no_stale_or_partial_files(tmp_path):
@@ -119,6 +126,9 @@ def test_built_site_ships_the_split_index(site, language):
     assert not any(location.startswith(("en/", "zh/")) for location in locations)
     assert not any("\u200b" in entry[1] for entry in index["entries"])
     assert not any("\u200b" in teaser for teaser, _ in index["teaser_list"])
+    tags = {tag for _, labels in index["teaser_list"] for tag in labels}
+    assert ("灾难性遗忘" if language == "zh" else "Catastrophic forgetting") in tags  # labels, not ids
+    assert "catastrophic-forgetting" not in tags
     repetition = locations.index("generation/what-is-repetition/")
     word = "复读机问题" if language == "zh" else "repetition"
     assert repetition in index["postings"][word]
