@@ -138,7 +138,9 @@ class _Entry:
 def _keyword_block(labels: list[str]) -> re.Pattern | None:
     if not labels:
         return None
-    return re.compile(r"<p>\s*(?:" + "|".join(map(re.escape, labels)) + r")\s*[::](.*?)</p>", re.S)
+    # jieba's U+200B may sit anywhere in the label ("本页\u200b术语")
+    spelled = ["[\u200b]*".join(map(re.escape, label)) for label in labels]
+    return re.compile(r"<p>[\s\u200b]*(?:" + "|".join(spelled) + r")[\s\u200b]*[::](.*?)</p>", re.S)
 
 
 def _entries(docs: list[dict], keyword_labels: list[str], tag_labels: dict[str, str]) -> list[_Entry]:

@@ -29,6 +29,7 @@ for (const query of queries) {
   message = next();
   worker.handle({ type: 2, data: query });
   const result = await message;
-  results.push(result.data.items.slice(0, 5).map((group) => group.find((item) => !item.location.includes("#"))?.location ?? group[0].location));
+  // a group's page, as Material shows it: its page entry, or else its last item (without the anchor)
+  results.push(result.data.items.slice(0, 5).map((group) => (group.find((item) => !item.location.includes("#")) ?? group[group.length - 1]).location.split("#")[0]));
 }
 console.log(JSON.stringify(results));

@@ -282,7 +282,43 @@ def test_topic_page_introduces_its_own_self_test(view, base_url, screen, languag
     assert ui["self_test_intro"] in view.locator(".kb-selftest").inner_text()
 
 
-# 4. Reference pages -----------------------------------------------------------------------------
+# 4. Search results ------------------------------------------------------------------------------
+
+SEARCH_QUERIES = {"zh": "复读机", "en": "repetition"}
+RESULTS = """() => [...document.querySelectorAll('.md-search-result__article')].map(a => ({
+  text: a.innerText, href: a.closest('a').href,
+  marks: [...a.querySelectorAll('mark')].map(m => m.textContent.toLowerCase()),
+  tags: [...a.querySelectorAll('.md-tag')].map(t => t.textContent.trim()),
+}))"""
+
+
+def test_search_results_read_cleanly(view, base_url, screen, language):
+    """Snippets without U+200B or leading punctuation, highlights only on the query, no page-terms
+    line, tag labels in the page's language, and the glossary's result at its term's anchor."""
+    view.goto(base_url + LANGUAGES[language])
+    view.keyboard.press("/")
+    box = view.locator("input.md-search__input")
+    box.fill(SEARCH_QUERIES[language])
+    box.press("End")
+    view.wait_for_selector(".md-search-result__item", timeout=15000)
+    results = view.evaluate(RESULTS)
+    assert len(results) >= 4
+    for result in results:
+        assert "\u200b" not in result["text"]
+        assert not any(re.match(r"[,。;:!?、)\]》,.;:!?]", line.strip()) for line in result["text"].splitlines() if line.strip())
+        assert "本页术语" not in result["text"] and "Terms on this page" not in result["text"]
+        assert set(result["marks"]) <= {SEARCH_QUERIES[language]}, result["marks"]
+    assert any(result["marks"] for result in results)
+    tags = [tag for result in results for tag in result["tags"]]
+    assert tags and not any(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", tag) for tag in tags), tags  # labels, not ids
+    if language == "zh":
+        assert any(re.search(r"[\u4e00-\u9fff]", tag) for tag in tags)
+    glossary = [r["href"] for r in results if "/glossary/" in r["href"]]
+    assert glossary and all("#" in href for href in glossary), glossary
+    view.screenshot(path=str(SHOTS / f"search-results-{language}-{screen}.png"))
+
+
+# 5. Reference pages -----------------------------------------------------------------------------
 
 LINES = "el => { const r = document.createRange(); r.selectNodeContents(el); return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth + 1"

@@ -71,13 +71,14 @@ def docs() -> list[dict]:
         {"location": "d/", "title": "Dropout", "text": "<p>drop 和 dropout 很常见。</p>"},
         {"location": "g/", "title": "术语表", "text": ""},
         {"location": "g/#lora", "title": "LoRA", "text": "<p>\u200b,低秩\u200b适配</p>", "boost": 0.2},
+        {"location": "h/", "title": "显存", "text": "<p>显存\u200b估算</p> <p>\u200b本页\u200b术语\u200b: 低秩\u200b适配 (LoRA)</p>"},
     ]
 
 
 def test_index_files_round_trip_and_rank_titles_first(tmp_path):
-    write_search_files(tmp_path / "kb", docs())
+    write_search_files(tmp_path / "kb", docs(), keyword_labels=["本页术语", "Terms on this page"])
     index = read_search_files(tmp_path / "kb")
-    assert [entry[0] for entry in index["entries"]] == ["a/", "b/", "c/", "d/", "g/", "g/#lora"]
+    assert [entry[0] for entry in index["entries"]] == ["a/", "b/", "c/", "d/", "g/", "g/#lora", "h/"]
     assert index["entries"][5][2] == 4 and index["entries"][0][2] == -1  # a section points at its page
     lora = index["postings"]["lora"]
     assert lora[0] > lora[1]  # in the title beats once in a long body
@@ -89,6 +90,9 @@ def test_index_files_round_trip_and_rank_titles_first(tmp_path):
     teaser, tags = index["teaser_list"][5]
     assert teaser == "低秩适配" and tags == []  # no U+200B, no leading punctuation
     assert index["teaser_list"][0][1] == ["peft"]  # no label known: the id
+    # the page-terms block: out of the teaser, its names found, but weakly
+    assert index["teaser_list"][6][0] == "显存估算"
+    assert 6 in index["postings"]["lora"] and index["postings"]["lora"][6] < index["postings"]["lora"][0]
     assert all(len(item[0]) <= TEASER_CHARS for item in index["teaser_list"])
     assert all(name.startswith(("t-", "f-")) and len(name) == len("t-0123456789.json") for name in index["terms"] + index["teasers"])
 

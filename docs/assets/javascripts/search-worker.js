@@ -307,17 +307,18 @@
       var groups = parse(query, terms);
       if (!groups.length) return {items: []};
       var ranked = rank(groups, terms, phrases(query));
-      // Group by page, best page first; a page's own entry leads its group.
-      var order = [], byPage = {};
+      // Group by page, best first. When only a page's sections matched (glossary terms), the
+      // best section leads the group in the page's place: it links to its anchor and says which
+      // page it is on. Material takes a group's last item as its lead when no item is a page.
+      var found = {}, order = [], byPage = {};
+      ranked.forEach(function (hit) { found[hit.entry] = true; });
       ranked.forEach(function (hit) {
-        var meta = data.entries[hit.entry];
-        var page = meta[2] >= 0 ? meta[2] : hit.entry;
-        if (!(page in byPage)) { byPage[page] = []; order.push(page); }
-        byPage[page].push(hit);
+        var parent = data.entries[hit.entry][2];
+        var key = parent < 0 || parent in found ? (parent < 0 ? hit.entry : parent) : "s" + parent;
+        if (!(key in byPage)) { byPage[key] = []; order.push(key); }
+        byPage[key].push(hit);
       });
-      order.forEach(function (page) {
-        if (!byPage[page].some(function (hit) { return hit.entry === page; })) byPage[page].push({entry: page, score: 0, matched: {}});
-      });
+      order.forEach(function (key) { if (String(key).charAt(0) === "s") byPage[key].reverse(); });
       var shown = {};
       order.slice(0, TEASER_GROUPS).forEach(function (page) {
         byPage[page].forEach(function (hit) { shown[Math.floor(hit.entry / data.chunk)] = true; });
@@ -338,9 +339,10 @@
             var seen = {};
             groups.forEach(function (group, g) { seen[group.word] = g in hit.matched; });
             if (suggestion === null && hit.score > 0) suggestion = words[words.length - 1] || "";
+            var lead = String(page).charAt(0) === "s" && hit === byPage[page][byPage[page].length - 1];
             return {
               location: meta[0],
-              title: highlight(meta[1], pattern),
+              title: highlight(meta[1], pattern) + (lead ? " · " + escapeHTML(data.entries[meta[2]][1]) : ""),
               text: teaser[0] ? highlight(excerpt(teaser[0], pattern), pattern) : "",
               tags: teaser[1].length ? teaser[1] : undefined,
               score: hit.score,
