@@ -173,6 +173,8 @@ def _clean_sentence(sentence: str) -> bool:
         return False
     if any(c in sentence for c in "[]<>|{}"):
         return False
+    if sentence.count("\\(") != sentence.count("\\)") or sentence.count("\\[") != sentence.count("\\]"):
+        return False  # a formula cut by the sentence split (KaTeX would fail the build)
     return sentence.count("`") % 2 == 0 and sentence.count("**") % 2 == 0 and sentence.count("$") % 2 == 0
 
 

@@ -229,16 +229,19 @@ def on_page_content(html, page, config, files):
     model: SiteModel = _state["model"]
     html = sanitize(html)  # content is data from strangers: only the allowlist in llmqa/safety.py survives
     with_tex = html  # formulas as \( … \) for the Anki deck, which renders them itself
-    try:
-        html = render_math(html, _katex(), f"docs/{page.file.src_uri}", page.file.content_string)
-    except ContentError as error:
-        raise PluginError(str(error)) from error
+
+    def with_formulas(text: str) -> str:  # KaTeX's HTML, rendered once per formula (cached)
+        try:
+            return render_math(text, _katex(), f"docs/{page.file.src_uri}", page.file.content_string)
+        except ContentError as error:
+            raise PluginError(str(error)) from error
+
     entry = model.by_id().get(page.meta.get("id"))
     if entry is None:
-        return html
+        return with_formulas(html)
     language = _language(config)
     if entry.status == "answered":  # the bare answers, for self-test pages and exports
-        _state.setdefault("answers", {}).setdefault(language, {})[entry.id] = (page.url, html, with_tex)
+        _state.setdefault("answers", {}).setdefault(language, {})[entry.id] = (page.url, with_formulas(html), with_tex)
     credits = answer_credits(entry, model, language)
     translated = page.file.locale != "zh"
 
@@ -258,7 +261,9 @@ def on_page_content(html, page, config, files):
 
     html = insert_after_answer_headings(html, credit)
     matcher, by_alias = _state["glossary_matcher"]
+    # Terms before formulas: KaTeX's markup would make the text to scan many times longer.
     html, terms = mark_terms(html, matcher, by_alias, term_link)
+    html = with_formulas(html)
     # Visible and indexed: the title in the other language, and the page's terms with their aliases,
     # so that an English query on the Chinese site (and the reverse) finds this page.
     other = "en" if language == "zh" else "zh"

@@ -102,6 +102,7 @@ def expand_cross_references(markdown: str, src_uri: str, model: SiteModel, langu
 
 _SKIP_TAGS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "abbr", "script", "style", "kbd", "button"}
 _TAG = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*?(/?)>")
+_FORMULA_CLASS = re.compile(r'\sclass="(?:katex|katex-display|arithmatex)[" ]')
 
 
 def _is_ascii_word_char(text: str, index: int) -> bool:
@@ -161,7 +162,7 @@ def mark_terms(html: str, matcher: AliasMatcher, by_alias: dict[str, dict], rend
 
     Returns the new HTML and the terms found, in order of first occurrence.
     """
-    aliases = matcher.present(html)
+    aliases = matcher.present(_TAG.sub("\x00", html))  # text only: KaTeX's markup is most of a page with formulas
     if not aliases:
         return html, []
     out: list[str] = []
@@ -181,17 +182,26 @@ def mark_terms(html: str, matcher: AliasMatcher, by_alias: dict[str, dict], rend
         return matcher.sub(text, aliases, replace)
 
     skip_depth = 0
+    formula, formula_depth = None, 0  # inside a formula (its tag name), never marked: KaTeX's HTML and its TeX annotation
     position = 0
     for tag in _TAG.finditer(html):
-        out.append(mark(html[position:tag.start()]) if skip_depth == 0 else html[position:tag.start()])
+        segment = html[position:tag.start()]
+        out.append(mark(segment) if skip_depth == 0 and formula is None else segment)
         name = tag[2].lower()
-        if name in _SKIP_TAGS and not tag[3]:
+        if formula is not None:
+            if name == formula and not tag[3]:
+                formula_depth += -1 if tag[1] else 1
+                if formula_depth == 0:
+                    formula = None
+        elif not tag[1] and not tag[3] and name in ("span", "div") and _FORMULA_CLASS.search(tag[0]):
+            formula, formula_depth = name, 1
+        elif name in _SKIP_TAGS and not tag[3]:
             skip_depth += -1 if tag[1] else 1
             skip_depth = max(skip_depth, 0)
         out.append(tag[0])
         position = tag.end()
     tail = html[position:]
-    out.append(mark(tail) if skip_depth == 0 else tail)
+    out.append(mark(tail) if skip_depth == 0 and formula is None else tail)
     return "".join(out), list(seen.values())
 
 

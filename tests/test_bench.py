@@ -136,3 +136,10 @@ def test_search_targets_are_judged_from_the_browser_figures():
     assert verdicts["hit-at-5"]["met"] is True and verdicts["hit-at-5"]["values"] == {"zh": 0.96, "en": 0.96}
     table = report.targets_table(list(verdicts.values()), [real, large], "zh")
     assert "120 KB gzip, 300 ms" in table and "中文: 0.960" in table
+
+
+def test_sentences_never_cut_a_formula():
+    from bench.corpus import _clean_sentence
+
+    assert not _clean_sentence("LoRA leaves the case of \\(IA")  # cut at a period inside the formula: KaTeX fails
+    assert _clean_sentence("The update is \\(W + BA\\) with rank r.")

@@ -245,3 +245,11 @@ def test_no_page_title_repeats_the_site_name(site):
     assert checked > 400
     assert re.search(r"<title>(.*?)</title>", read(site, ""))[1] == names[""]
     assert re.search(r"<title>(.*?)</title>", read(site, "en"))[1] == names["en/"]
+
+
+def test_formulas_carry_no_term_links(site):
+    """Glossary links are never put inside KaTeX output (they were, in the TeX annotation of 11 pages)."""
+    pages = [p for p in site.rglob("index.html") if 'class="katex"' in p.read_text(encoding="utf-8")]
+    assert len(pages) > 20
+    bad = [p for p in pages if re.search(r'<annotation encoding="application/x-tex">[^<]*<a ', p.read_text(encoding="utf-8"))]
+    assert not bad, bad[:5]

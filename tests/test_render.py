@@ -52,6 +52,19 @@ def test_terms_marked_once_and_never_in_code_links_or_headings():
     assert "再说一次 GQA" in out
 
 
+def test_terms_never_marked_inside_formulas():
+    """KaTeX's HTML and the TeX annotation of its MathML stay as KaTeX wrote them."""
+    matcher, by_alias = glossary_matcher(GLOSSARY)
+    html = (
+        '<p>式子 <span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>x</mi></mrow>'
+        '<annotation encoding="application/x-tex">\\mathrm{GQA}(x)</annotation></semantics></math></span>'
+        '<span class="katex-html" aria-hidden="true"><span class="mord">GQA</span></span></span> 之后的 GQA。</p>'
+    )
+    out, found = mark_terms(html, matcher, by_alias, render_term)
+    assert "\\mathrm{GQA}(x)</annotation>" in out and '<span class="mord">GQA</span>' in out
+    assert out.count("kb-term") == 1 and out.endswith('之后的 <a class="kb-term" href="#gqa">GQA</a>。</p>')
+
+
 def test_ascii_aliases_match_whole_words_only():
     matcher, by_alias = glossary_matcher(GLOSSARY)
     out, found = mark_terms("<p>GQAX and XGQA are not GQA.</p>", matcher, by_alias, render_term)
