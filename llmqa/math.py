@@ -86,6 +86,8 @@ def render_math(html: str, renderer: KatexRenderer, where: str, source: str = ""
             return match[0]
         # a display formula may scroll sideways on a phone: keyboard users must be able to reach it
         focus = ' tabindex="0"' if element == "div" else ""
+        # Search indexes the formula once, as shown (KaTeX's HTML), not again as MathML and TeX
+        rendered = rendered.replace('<span class="katex-mathml">', '<span class="katex-mathml" data-search-exclude>')
         return f'<{element} class="arithmatex"{focus}>{rendered}</{element}>'
 
     out = ARITHMATEX.sub(replace, html)
