@@ -88,7 +88,9 @@ def reference_link(entry: dict) -> str:
 
 
 def _escape_markdown(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text.strip())
+    from .render import escape_markdown  # render imports the site model; imported here, when used
+
+    return escape_markdown(text.strip())
 
 
 def format_reference(entry: dict) -> str:

@@ -60,8 +60,13 @@ def insert_after_answer_headings(html: str, render_credit) -> str:
 
 
 def escape_markdown(text: str) -> str:
-    """Text that Markdown shows as it is (a title inside link text)."""
-    return re.sub(r"([\\`*_{}\[\]()#!])", r"\\\1", text)  # Python-Markdown's escapable characters
+    """Text that Markdown shows as it is (a title inside link text).
+
+    Brackets become character references and parentheses stay: a backslash before them would
+    read as a formula's \\( or \\[ to arithmatex (171 pages showed titles such as
+    "parameter-efficient fine-tuning (PEFT)" set as math)."""
+    text = re.sub(r"([\\`*_{}#!])", r"\\\1", text)
+    return text.replace("[", "&#91;").replace("]", "&#93;")
 
 
 _CODE_SPANS = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.DOTALL)

@@ -253,3 +253,6 @@ def test_formulas_carry_no_term_links(site):
     assert len(pages) > 20
     bad = [p for p in pages if re.search(r'<annotation encoding="application/x-tex">[^<]*<a ', p.read_text(encoding="utf-8"))]
     assert not bad, bad[:5]
+    # nor is a link title set as a formula (cross-reference titles with parentheses were, on 171 pages)
+    linked = [p for p in site.rglob("index.html") if re.search(r'<a [^>]*>[^<]*<span class="arithmatex">', p.read_text(encoding="utf-8"))]
+    assert not linked, linked[:5]

@@ -52,6 +52,18 @@ def test_terms_marked_once_and_never_in_code_links_or_headings():
     assert "再说一次 GQA" in out
 
 
+def test_titles_in_link_text_never_read_as_formulas():
+    """A backslash before ( or [ starts a formula for arithmatex: link titles must not carry one."""
+    import markdown
+
+    from llmqa.render import escape_markdown
+
+    title = "What is parameter-efficient fine-tuning (PEFT)? [draft] a*b_c"
+    html = markdown.markdown(f"[{escape_markdown(title)}](x/)", extensions=["pymdownx.arithmatex"], extension_configs={"pymdownx.arithmatex": {"generic": True}})
+    assert "arithmatex" not in html
+    assert html == '<p><a href="x/">What is parameter-efficient fine-tuning (PEFT)? &#91;draft&#93; a*b_c</a></p>'  # shown as [draft]
+
+
 def test_terms_never_marked_inside_formulas():
     """KaTeX's HTML and the TeX annotation of its MathML stay as KaTeX wrote them."""
     matcher, by_alias = glossary_matcher(GLOSSARY)
