@@ -357,7 +357,7 @@ def test_tags_page_has_an_index_with_counts(view, base_url, screen, language):
     target = link.get_attribute("href").split("#")[-1]
     link.click()
     group = view.locator(f"details[id='{target}']")
-    view.wait_for_function("id => document.getElementById(id).open", arg=target)
+    view.wait_for_function("id => { const list = document.getElementById(id); return !!list && list.open; }", arg=target)
     assert group.locator("li a").first.is_visible()
     if screen == "phone":
         assert view.evaluate("document.documentElement.scrollHeight") < 8000  # was 24,000 px with every list open
@@ -367,7 +367,7 @@ def test_a_question_tag_opens_its_list(view, base_url, screen, language):
     view.goto(base_url + LANGUAGES[language] + QUESTION)
     view.locator(".kb-page-meta a.kb-tag").first.click()
     view.wait_for_url(re.compile(r"/tags/#repetition$"))
-    view.wait_for_function("() => document.getElementById('repetition').open")
+    view.wait_for_function("() => { const list = document.getElementById('repetition'); return !!list && list.open; }")  # instant navigation swaps the page in after the URL changes
     assert view.locator("details#repetition a[href$='what-is-repetition/']").is_visible()
 
 
