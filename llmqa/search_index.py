@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -121,7 +120,7 @@ def subwords(word: str, vocabulary: set[str]) -> list[str]:
 
 def shard_key(term: str) -> str:
     """Which term file holds `term`: its first character if Han, else its first two."""
-    return term[0] if HAN.match(term[0]) else term[:2]
+    return term[0] if _han(term) else term[:2]
 
 
 @dataclass
@@ -329,8 +328,3 @@ def read_search_files(directory: Path) -> dict:
             postings[term] = decoded
     teasers = [item for name in manifest["teasers"] for item in json.loads((directory / name).read_text(encoding="utf-8"))]
     return {**manifest, "postings": postings, "teaser_list": teasers}
-
-
-def idf(entries: int, frequency: int) -> float:
-    """BM25's idf, as the worker computes it."""
-    return math.log(1 + (entries - frequency + 0.5) / (frequency + 0.5))
