@@ -15,7 +15,7 @@ from . import PROJECT_ROOT
 from .content import DATA_DIR, DEFAULT_LANGUAGE, Document, front_matter_problems, language_of, line_of_key, load_yaml, read_text, source_fingerprint, split_front_matter, topic_ids, twin_path, ui_strings
 from .errors import ContentError, Problem, display_path
 from .math import KatexRenderer, has_math, render_math
-from .references import check_references, load_references
+from .references import check_references, load_references, shared_citation
 from .safety import markup_in, unsafe_parts
 from .site import CROSS_REFERENCE, NOTE_PATTERN
 
@@ -52,6 +52,7 @@ RULES = {
     "REF-UNKNOWN": "`references:` names keys that exist in data/references.yml",
     "REF-ID": "arXiv ids, DOIs and URLs in data/references.yml are well formed",
     "REF-FORMAT": "references.yml entries have authors, year, title and an arxiv id, doi or url, as plain text",
+    "REF-INLINE": "a note's reference to a paper of data/references.yml reads as the shared entry renders it (`llmqa cite KEY`)",
 }
 KB_ANSWER = "kb-answer"
 MIN_ANSWER_UNITS = 6
@@ -263,13 +264,16 @@ def _check_body(page: Page, known_ids: set) -> list[Problem]:
             if not NOTE_PATTERN.match(line):
                 found.append(Problem(where, number, "NOTE-FORMAT", "a note title must be like \"勘误 · 2026-11-23\" / \"Erratum · 2026-11-23\""))
             block = []
-            for _, following, _ in lines[index + 1:]:
+            for following_number, following, _ in lines[index + 1:]:
                 if following.strip() and not following.startswith("    "):
                     break
-                block.append(following)
-            reference_at = next((i for i, text in enumerate(block) if _REFERENCE_HEAD.match(text)), None)
-            if reference_at is None or not any(re.match(r"^\s{4}[-*] \S", text) for text in block[reference_at + 1:]):
+                block.append((following_number, following))
+            reference_at = next((i for i, (_, text) in enumerate(block) if _REFERENCE_HEAD.match(text)), None)
+            cited = block[reference_at + 1:] if reference_at is not None else []
+            if not any(re.match(r"^\s{4}[-*] \S", text) for _, text in cited):
                 found.append(Problem(where, number, "NOTE-REFERENCE", "the note lists no reference (add '参考:' / 'References:' and a list)"))
+            for cited_number, text in cited:
+                found += _inline_citation_problems(where, cited_number, text)
         heading = _HEADING.match(line)
         if heading:
             level = len(heading[1])
@@ -345,6 +349,17 @@ def structure(document: Document) -> dict:
             notes.append(("erratum" if note[2] in ("勘误", "Erratum") else "supplement", note[3]))
         references.extend(CROSS_REFERENCE.findall(line))
     return {"anchors": anchors, "notes": notes, "cross-references": references}
+
+
+def _inline_citation_problems(where: str, number: int, line: str) -> list[Problem]:
+    """A paper cited in a note is written exactly as its shared entry renders, so that its year,
+    venue and authors read the same on every page (LoRA: 2021, ICLR 2022)."""
+    item = re.match(r"^\s{4}[-*] (.*?)\s*$", line)
+    cited = shared_citation(item[1]) if item else None
+    if cited is None or cited[1] == item[1]:
+        return []
+    key, expected = cited
+    return [Problem(where, number, "REF-INLINE", f"cite {key} as the shared entry writes it (python -m llmqa cite {key}): {expected}")]
 
 
 def _check_twin(page: Page, docs_dir: Path) -> list[Problem]:

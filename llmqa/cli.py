@@ -34,6 +34,20 @@ def _cmd_stamp(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_cite(args: argparse.Namespace) -> int:
+    """A note's reference items, written as the shared entries of data/references.yml render them."""
+    from .errors import Problem
+    from .references import format_reference, load_references
+
+    entries = load_references()
+    unknown = [key for key in args.keys if key not in entries]
+    if unknown:
+        raise ContentError(Problem("data/references.yml", 1, "REF-UNKNOWN", f"no entry {', '.join(unknown)}"))
+    for key in args.keys:
+        print(f"    - {format_reference(entries[key])}")
+    return 0
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from .checks import check
 
@@ -80,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     stamp = commands.add_parser("stamp", help="record in English pages the fingerprint of the Chinese text they translate")
     stamp.add_argument("paths", nargs="+", help="docs/<topic>/<id>.en.md files")
     stamp.set_defaults(func=_cmd_stamp)
+    cite = commands.add_parser("cite", help="print reference items for a note, in the shared format of data/references.yml")
+    cite.add_argument("keys", nargs="+", help="keys of data/references.yml, e.g. hu2021lora")
+    cite.set_defaults(func=_cmd_cite)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -18,6 +18,8 @@ ARXIV_PATTERN = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})$")  # 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[^\s\"<>]+$")
 URL_PATTERN = re.compile(r"^https?://[^\s\"<>]+$")
 FIELDS = {"authors", "year", "title", "venue", "arxiv", "doi", "url"}
+_LINK_URL = re.compile(r"\]\((https?://[^\s)]+)\)")
+_ARXIV_LINK = re.compile(r"^https?://arxiv\.org/(?:abs|pdf)/([^\s/]+?)(?:v\d+)?(?:\.pdf)?$")
 _MARKUP = re.compile(r"[<>]|&[#a-zA-Z0-9]+;|\]\(|`")
 
 
@@ -95,9 +97,9 @@ def _escape_markdown(text: str) -> str:
 
 def format_reference(entry: dict) -> str:
     """The one citation format, as Markdown: `Authors (Year). [Title](link). Venue. arXiv:id.`"""
-    parts = [_escape_markdown(entry["authors"]).rstrip(".")]
-    if entry.get("year"):
-        parts[0] += f" ({entry['year']})"
+    authors = _escape_markdown(entry["authors"])
+    # "Ba, J." and "et al." keep their period before the year; without a year the join adds one.
+    parts = [f"{authors} ({entry['year']})" if entry.get("year") else authors.rstrip(".")]
     parts.append(f"[{_escape_markdown(entry['title']).rstrip('.')}]({reference_link(entry)})")
     if entry.get("venue"):
         parts.append(_escape_markdown(str(entry["venue"])))
@@ -106,6 +108,27 @@ def format_reference(entry: dict) -> str:
     elif entry.get("doi"):
         parts.append(f"doi:{entry['doi']}")
     return ". ".join(parts) + "."
+
+
+@cache
+def _shared_by_paper() -> dict[str, str]:
+    """Each shared entry's key, by the paper's identity: arXiv id, DOI or URL."""
+    return {_paper_identity(reference_link(entry)): key for key, entry in load_references().items()}
+
+
+def _paper_identity(url: str) -> str:
+    arxiv = _ARXIV_LINK.search(url)
+    return f"arxiv:{arxiv[1]}" if arxiv else url.rstrip("/")
+
+
+def shared_citation(item: str) -> tuple[str, str] | None:
+    """For a note's reference item (Markdown after "- ") that links a paper of data/references.yml:
+    (key, the item as the shared format writes it). None when it links no shared entry."""
+    for url in _LINK_URL.findall(item):
+        key = _shared_by_paper().get(_paper_identity(url))
+        if key:
+            return key, format_reference(load_references()[key])
+    return None
 
 
 def references_markdown(keys: list[str], heading: str, where: str = "", line: int = 1) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,8 @@ import pytest
 
 from llmqa.checks import RULES, check
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checker"
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "checker"
 BROKEN = sorted(p.name for p in (FIXTURES / "broken").iterdir())
 
 
@@ -95,6 +97,40 @@ def test_reference_list_rules(tmp_path):
     assert not [f for f in found if f[2] == "good2021paper"]
 
 
+def test_one_citation_format_keeps_initials_and_et_al():
+    from llmqa.references import format_reference, shared_citation
+
+    entry = {"authors": "Kingma, D. P. & Ba, J.", "year": 2014, "title": "Adam: A Method for Stochastic Optimization",
+             "venue": "ICLR 2015", "arxiv": "1412.6980"}
+    assert format_reference(entry) == ("Kingma, D. P. & Ba, J. (2014). [Adam: A Method for Stochastic Optimization]"
+                                       "(https://arxiv.org/abs/1412.6980). ICLR 2015. arXiv:1412.6980.")
+    assert format_reference({**entry, "year": None}).startswith("Kingma, D. P. & Ba, J. [Adam")
+    key, written = shared_citation("Hu et al. 2022, [LoRA](https://arxiv.org/pdf/2106.09685v2.pdf)")
+    assert key == "hu2021lora" and written.startswith("Hu, E. J. et al. (2021). [LoRA") and "ICLR 2022" in written
+    assert shared_citation("[A blog](https://example.org/post)") is None
+
+
+def test_every_paper_is_cited_the_same_way_on_every_page():
+    """Issue 19: LoRA was dated 2021 on some pages and 2022 on another. A paper's note references
+    read identically everywhere, and as its shared entry renders when it has one."""
+    from llmqa.references import shared_citation
+
+    item = re.compile(r"^\s{4}- (.*\]\((https?://[^)\s]+)\).*)$")
+    by_link: dict[str, set[str]] = {}
+    for page in ROOT.joinpath("docs").rglob("*.md"):
+        for line in page.read_text(encoding="utf-8").splitlines():
+            found = item.match(line)
+            if found:
+                by_link.setdefault(found[2], set()).add(found[1])
+                cited = shared_citation(found[1])
+                assert cited is None or cited[1] == found[1], (page, found[1])
+    assert len(by_link) > 80
+    assert {link: texts for link, texts in by_link.items() if len(texts) > 1} == {}
+    assert by_link["https://arxiv.org/abs/2106.09685"] == {
+        "Hu, E. J. et al. (2021). [LoRA: Low-Rank Adaptation of Large Language Models](https://arxiv.org/abs/2106.09685)."
+        " ICLR 2022. arXiv:2106.09685."}
+
+
 def test_data_files_must_be_plain_text(tmp_path):
     from llmqa.checks import data_problems
 
@@ -113,3 +149,11 @@ def test_unsafe_html_is_found_in_rendered_markdown_on_every_page(tmp_path):
     problems = [str(p) for p in check(docs) if p.rule == "HTML-UNSAFE"]
     assert len(problems) == 1
     assert problems[0].endswith("sft/index.md:3: HTML-UNSAFE <object> is not allowed; see the allowlist in llmqa/safety.py")
+
+
+def test_contributing_documents_every_rule():
+    """The style guide's table and the checker agree: every rule ID is documented, with its message."""
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)` \| (.*) \|$", guide, re.MULTILINE))
+    assert set(rows) == set(RULES)
+    assert {rule: text for rule, text in rows.items() if text != RULES[rule]} == {}
