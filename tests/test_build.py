@@ -178,8 +178,26 @@ def test_build_without_git_history_and_translation_notices(tmp_path):
     assert "Awaiting an answer" in (tmp_path / "site/en/architecture/what-is-flash-attention/index.html").read_text(encoding="utf-8")
     topic = (tmp_path / "site/architecture/index.html").read_text(encoding="utf-8")
     assert 'data-kb-filter-toggle' in topic and 'kb-status--unanswered' in topic
+    _assert_waiting_question_marked_in_every_list(tmp_path / "site", "architecture/what-is-flash-attention/")
     stale = (tmp_path / "site/en/generation/why-repetition-happens/index.html").read_text(encoding="utf-8")
     assert "kb-stale" in stale and "kb-stale" not in (tmp_path / "site/en/generation/mitigate-repetition/index.html").read_text(encoding="utf-8")
+
+
+def _assert_waiting_question_marked_in_every_list(site: Path, url: str) -> None:
+    """Issue 13: a question awaiting an answer is marked wherever it is listed: the home page's
+    topic card counts, related-question blocks, tag pages and search results, in both languages."""
+    for prefix, waiting in (("", "待解答"), ("en/", "Awaiting an answer")):
+        link = re.compile(rf'<a href="[^"]*{re.escape(url)}"[^>]*>[^<]+</a>\s*<span class="kb-status kb-status--unanswered">{waiting}</span>')
+        related = [p for p in (site / prefix).glob("*/*/index.html") if link.search(p.read_text(encoding="utf-8"))]
+        assert len(related) >= 2, f"{prefix}: no related-question block marks {url}"
+        assert link.search((site / prefix / "tags/index.html").read_text(encoding="utf-8"))
+        home = (site / prefix / "index.html").read_text(encoding="utf-8")
+        card = re.search(r'<p><a href="[^"]*architecture/"><strong>.*?<p class="kb-count">(.*?)</p>', home, re.DOTALL)
+        total, answered = map(int, re.findall(r"\d+", card[1]))
+        assert answered == total - 1
+        index = read_search_files(site / prefix / "search" / SEARCH_FILES_DIR)
+        titles = [entry[1] for entry in index["entries"] if entry[0].rstrip("/").endswith(url.rstrip("/"))]
+        assert titles and titles[0].endswith(f" · {waiting}"), titles
 
 
 def test_errata_page_lists_every_correction(site):
