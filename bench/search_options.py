@@ -3,7 +3,7 @@
 Nothing here changes the site. Each option is measured on the site the benchmark just built:
 - Material's lunr search, the site's engine before the split index, over the same entries: the
   whole index is served in place of search_index.json and the previous worker wrapper in place of
-  search-worker.js (`trim_index` can cut the answers, as measured on 2026-11-23);
+  search-worker.js;
 - Pagefind (`pagefind[extended]` from PyPI; the extended build segments Chinese), which splits its
   index into chunks and fetches only those a query needs.
 For each: first-search bytes (raw and gzip) and time, the median time of the query set and, on the
@@ -24,25 +24,12 @@ from pathlib import Path
 
 from . import search_timing
 
-TRIM_CHARS = 300
-
-
-def trim_index(index: dict, chars: int) -> dict:
-    """`index` with every entry's text cut to its first `chars` characters of plain text (0: none)."""
-    docs = []
-    for doc in index["docs"]:
-        text = html.unescape(re.sub(r"<[^>]+>", " ", doc.get("text", "")))
-        text = re.sub(r"\s+", " ", text).strip()
-        docs.append({**doc, "text": text[:chars] if chars else ""})
-    return {**index, "docs": docs}
-
-
 LUNR_WORKER = Path(__file__).resolve().parent / "lunr-worker.js"
 
 
-def _lunr_option(site: Path, prefix: str, queries: dict, chars: int | None) -> dict:
+def _lunr_option(site: Path, prefix: str, queries: dict) -> dict:
     """Material's lunr search over the same entries (search/documents.json, written by the hooks when
-    KB_SEARCH_DOCUMENTS is set), with the site's previous worker wrapper; answers cut to `chars`."""
+    KB_SEARCH_DOCUMENTS is set), with the site's previous worker wrapper."""
     with tempfile.TemporaryDirectory(prefix="kb-search-lunr-") as tmp:
         overrides = {}
         for root in ("", "en/"):
@@ -51,7 +38,7 @@ def _lunr_option(site: Path, prefix: str, queries: dict, chars: int | None) -> d
                 return {"error": f"{documents} is missing: build with KB_SEARCH_DOCUMENTS=1"}
             index = json.loads(documents.read_text(encoding="utf-8"))
             served = Path(tmp) / f"{root.strip('/') or 'zh'}.json"
-            served.write_text(json.dumps(trim_index(index, chars) if chars is not None else index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            served.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
             overrides[f"{root}search/search_index.json"] = served
         material = sorted((site / "assets/javascripts/workers").glob("search.*.min.js"))
         if not material:
@@ -62,18 +49,26 @@ def _lunr_option(site: Path, prefix: str, queries: dict, chars: int | None) -> d
         return search_timing.measure(site, prefix, queries, overrides=overrides)
 
 
-def _pagefind_option(site: Path, prefix: str, queries: dict) -> dict:
-    bundle = site / search_timing.PAGEFIND_DIR
-    shutil.rmtree(bundle, ignore_errors=True)
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", search_timing.PAGEFIND_DIR, "--root-selector", "article", "--silent"]
-    start = time.perf_counter()
+def _run_pagefind(arguments: list[str]) -> dict | None:
+    """Run Pagefind's CLI; None when it indexed, else the error to report in place of figures."""
+    command = [sys.executable, "-m", "pagefind", *arguments, "--silent"]
     try:
         indexed = subprocess.run(command, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.SubprocessError) as error:
         return {"error": f"pagefind could not run: {error!r}"}
-    seconds = time.perf_counter() - start
     if indexed.returncode != 0:
         return {"error": f"pagefind failed (pip install 'pagefind[extended]'): {(indexed.stderr or indexed.stdout)[-500:]}"}
+    return None
+
+
+def _pagefind_option(site: Path, prefix: str, queries: dict) -> dict:
+    bundle = site / search_timing.PAGEFIND_DIR
+    shutil.rmtree(bundle, ignore_errors=True)
+    start = time.perf_counter()
+    error = _run_pagefind(["--site", str(site), "--output-subdir", search_timing.PAGEFIND_DIR, "--root-selector", "article"])
+    if error:
+        return error
+    seconds = time.perf_counter() - start
     files = [p for p in bundle.rglob("*") if p.is_file()]
     result = search_timing.measure(site, prefix, queries, engine="pagefind")
     result["index_seconds"] = round(seconds, 1)
@@ -134,14 +129,10 @@ def _pagefind_jieba_option(site: Path, prefix: str, queries: dict) -> dict:
     with tempfile.TemporaryDirectory(prefix="kb-pagefind-records-") as tmp:
         start = time.perf_counter()
         records = _write_records(site, Path(tmp))
-        command = [sys.executable, "-m", "pagefind", "--site", tmp, "--output-path", str(bundle), "--root-selector", "main", "--silent"]
-        try:
-            indexed = subprocess.run(command, capture_output=True, text=True, timeout=3600)
-        except (OSError, subprocess.SubprocessError) as error:
-            return {"error": f"pagefind could not run: {error!r}"}
+        error = _run_pagefind(["--site", tmp, "--output-path", str(bundle), "--root-selector", "main"])
+        if error:
+            return error
         seconds = time.perf_counter() - start
-    if indexed.returncode != 0:
-        return {"error": f"pagefind failed: {(indexed.stderr or indexed.stdout)[-500:]}"}
     files = [p for p in bundle.rglob("*") if p.is_file()]
     result = search_timing.measure(site, prefix, segmented_queries(site, queries), engine="pagefind", bundle_dir=JIEBA_BUNDLE)
     result.update({"index_seconds": round(seconds, 1), "bundle_files": len(files), "bundle_bytes": sum(p.stat().st_size for p in files), "records": records})
@@ -152,7 +143,7 @@ def _pagefind_jieba_option(site: Path, prefix: str, queries: dict) -> dict:
 def measure_options(site: Path, prefix: str, queries: dict | None = None) -> dict:
     queries = queries or search_timing.default_queries()
     return {
-        "lunr": _lunr_option(site, prefix, queries, None),
+        "lunr": _lunr_option(site, prefix, queries),
         "pagefind": _pagefind_option(site, prefix, queries),
         "pagefind-jieba": _pagefind_jieba_option(site, prefix, queries),
     }

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import build, corpus, report, search_options
+from bench import build, corpus, report
 from llmqa.checks import check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,22 +54,6 @@ def test_configs_differ_only_in_hooks(tmp_path):
     assert "hooks/kb_profiled.py" in hooked and "hooks/kb.py" not in hooked
     assert "hooks:" not in plain
     assert hooked.replace("hooks:\n  - hooks/kb_profiled.py\n", "") == plain
-
-
-def test_trimmed_index_cuts_text_and_keeps_segmentation():
-    index = {
-        "config": {"lang": ["en"]},
-        "docs": [
-            {"location": "a/", "title": "复读机\u200b问题", "text": "<p>大\u200b模型\u200b会\u200b重复\u200b生成</p><ul><li>原因\u200b一</li></ul>", "tags": ["生成"]},
-            {"location": "b/", "title": "LoRA", "text": "<p>low-rank &amp; adapters</p>"},
-        ],
-    }
-    cut = search_options.trim_index(index, 6)
-    assert cut["config"] == index["config"]
-    assert cut["docs"][0]["title"] == "复读机\u200b问题" and cut["docs"][0]["tags"] == ["生成"]
-    assert cut["docs"][0]["text"] == "大\u200b模型\u200b会"  # zero-width spaces are jieba's token boundaries
-    assert cut["docs"][1]["text"] == "low-ra"
-    assert all(doc["text"] == "" for doc in search_options.trim_index(index, 0)["docs"])
 
 
 def _entry(label: str, questions: int, hooks: float, plain: float, hook_seconds: float, html: int, rss: float, corpus_kind: str = "synthetic") -> dict:
