@@ -402,6 +402,7 @@ def on_post_build(config):
     merged = json.loads(index_path.read_text(encoding="utf-8"))
     model: SiteModel = _state["model"]
     waiting = {e.url(code): f" · {ui_strings(code)['unanswered_title']}" for e in model.entries if e.status == "unanswered" for code in LANGUAGES}
+    labels = [ui_strings(language)["page_terms"] for language in LANGUAGES]
     for code, index in split_search_index(merged, list(LANGUAGES), waiting).items():
         target = index_path if code == "zh" else site_dir / code / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -413,7 +414,6 @@ def on_post_build(config):
         # Material's page still fetches search_index.json and hands it to the worker: the
         # configuration only; our worker fetches the index files it needs (llmqa/search_index.py).
         target.write_text(json.dumps({**index, "docs": []}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        labels = [ui_strings(language)["page_terms"] for language in LANGUAGES]
         tag_labels = {tag_id: names[code] for tag_id, names in model.tags.items()}
         write_search_files(target.parent / SEARCH_FILES_DIR, index["docs"], model.glossary, labels, tag_labels)
         if os.environ.get("KB_SEARCH_DOCUMENTS"):  # the benchmark compares engines on the same entries
