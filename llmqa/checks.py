@@ -15,7 +15,7 @@ from . import PROJECT_ROOT
 from .content import DATA_DIR, DEFAULT_LANGUAGE, Document, front_matter_problems, language_of, line_of_key, load_yaml, read_text, source_fingerprint, split_front_matter, topic_ids, twin_path, ui_strings
 from .errors import ContentError, Problem, display_path
 from .math import KatexRenderer, has_math, render_math
-from .references import check_references, load_references, shared_citation
+from .references import arxiv_year_mismatch, check_references, load_references, shared_citation
 from .safety import markup_in, unsafe_parts
 from .site import CROSS_REFERENCE, NOTE_PATTERN
 
@@ -53,6 +53,7 @@ RULES = {
     "REF-ID": "arXiv ids, DOIs and URLs in data/references.yml are well formed",
     "REF-FORMAT": "references.yml entries have authors, year, title and an arxiv id, doi or url, as plain text",
     "REF-INLINE": "a note's reference to a paper of data/references.yml reads as the shared entry renders it (`llmqa cite KEY`)",
+    "REF-YEAR": "a paper is dated by its first public version: a reference to arXiv YYMM.NNNNN gives the year 20YY",
 }
 KB_ANSWER = "kb-answer"
 MIN_ANSWER_UNITS = 6
@@ -356,7 +357,11 @@ def _inline_citation_problems(where: str, number: int, line: str) -> list[Proble
     venue and authors read the same on every page (LoRA: 2021, ICLR 2022)."""
     item = re.match(r"^\s{4}[-*] (.*?)\s*$", line)
     cited = shared_citation(item[1]) if item else None
-    if cited is None or cited[1] == item[1]:
+    if cited is None:
+        dated = re.search(r"\((\d{4})\)\..*?\]\(https?://arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", item[1]) if item else None
+        mismatch = dated and arxiv_year_mismatch(int(dated[1]), dated[2])
+        return [Problem(where, number, "REF-YEAR", mismatch)] if mismatch else []
+    if cited[1] == item[1]:
         return []
     key, expected = cited
     return [Problem(where, number, "REF-INLINE", f"cite {key} as the shared entry writes it (python -m llmqa cite {key}): {expected}")]

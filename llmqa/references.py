@@ -50,11 +50,21 @@ def _entry_problems(key: str, entry, where: str, line: int) -> list[Problem]:
         add("needs an arxiv id, a doi or a url")
     if entry.get("arxiv") is not None and not ARXIV_PATTERN.match(str(entry["arxiv"])):
         add(f"malformed arXiv id {entry['arxiv']!r} (expected e.g. \"2106.09685\", quoted)", "REF-ID")
+    elif isinstance(year, int) and entry.get("arxiv") and arxiv_year_mismatch(year, str(entry["arxiv"])):
+        add(arxiv_year_mismatch(year, str(entry["arxiv"])), "REF-YEAR")
     if entry.get("doi") is not None and not DOI_PATTERN.match(str(entry["doi"])):
         add(f"malformed DOI {entry['doi']!r} (expected 10.<registrant>/<suffix>)", "REF-ID")
     if entry.get("url") is not None and not URL_PATTERN.match(str(entry["url"])):
         add(f"url must be http(s): {entry['url']!r}", "REF-ID")
     return found
+
+
+def arxiv_year_mismatch(year: int, arxiv_id: str) -> str | None:
+    """A new-style arXiv id (YYMM.NNNNN) dates the paper's first appearance: the year we cite."""
+    dated = re.match(r"^(\d{2})(\d{2})\.\d{4,5}$", arxiv_id)
+    if dated and year != 2000 + int(dated[1]):
+        return f"year {year} should be {2000 + int(dated[1])}, when arXiv:{arxiv_id} first appeared (the venue keeps its own year)"
+    return None
 
 
 def check_references(path: Path = DATA_DIR / "references.yml") -> list[Problem]:

@@ -87,13 +87,15 @@ def test_reference_list_rules(tmp_path):
         "good2021paper:\n  authors: Hu, E. J. et al.\n  year: 2021\n  title: A Title\n  arxiv: \"2106.09685\"\n"
         "badid2021paper:\n  authors: A, B.\n  year: 2021\n  title: B\n  arxiv: \"2106.9685x\"\n"
         "baddoi2020paper:\n  authors: C, D.\n  title: C\n  doi: \"11.1000/xyz\"\n"
-        "nolink2019paper:\n  authors: E, F.\n  title: \"<b>bold</b>\"\n",
+        "nolink2019paper:\n  authors: E, F.\n  title: \"<b>bold</b>\"\n"
+        "late2022lora:\n  authors: G, H.\n  year: 2022\n  title: D\n  arxiv: \"2106.09685\"\n",
         encoding="utf-8",
     )
     found = [(p.rule, p.line, p.message.split(":")[0]) for p in check_references(path)]
     assert ("REF-ID", 6, "badid2021paper") in found
     assert ("REF-ID", 11, "baddoi2020paper") in found
     assert ("REF-FORMAT", 15, "nolink2019paper") in found  # markup in the title, and no link
+    assert ("REF-YEAR", 18, "late2022lora") in found  # the arXiv id says 2021
     assert not [f for f in found if f[2] == "good2021paper"]
 
 
