@@ -1,4 +1,5 @@
-"""Lighthouse (mobile preset) on the locally served site: home, a topic and a question, both languages.
+"""Lighthouse (mobile preset) on the locally served site: home, a topic, a question and a question full of
+formulas (LoRA), both languages.
 
 Usage: python scripts/lighthouse_report.py [--write-docs | --report-only]
 Builds the site for a local URL, serves it on 127.0.0.1, runs node_modules/.bin/lighthouse with
@@ -27,7 +28,11 @@ from conftest import CHROMIUM, CHROMIUM_ARGS, _PrefixHandler, free_port, mkdocs_
 from bench.report import END_LIGHTHOUSE as END  # noqa: E402
 from bench.report import START_LIGHTHOUSE as START  # noqa: E402
 
-PAGES = ["", "sft/", "sft/chat-or-base-model/", "en/", "en/sft/", "en/sft/chat-or-base-model/"]
+# home, a topic, a question and one with many formulas (KaTeX's HTML and fonts), in both languages
+PAGES = [
+    "", "sft/", "sft/chat-or-base-model/", "sft/how-lora-works-and-advantages/",
+    "en/", "en/sft/", "en/sft/chat-or-base-model/", "en/sft/how-lora-works-and-advantages/",
+]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
 

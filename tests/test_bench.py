@@ -127,3 +127,33 @@ def test_sentences_never_cut_a_formula():
 
     assert not _clean_sentence("LoRA leaves the case of \\(IA")  # cut at a period inside the formula: KaTeX fails
     assert _clean_sentence("The update is \\(W + BA\\) with rank r.")
+
+
+def test_math_benchmark_puts_formulas_back_as_arithmatex_wrote_them():
+    """bench/math_options.py serves the client-side option with each rendered formula turned back into
+    arithmatex's markup, its TeX read from KaTeX's annotation; rendering that again gives the page back."""
+    import shutil
+
+    from bench import math_options
+    from llmqa.math import KATEX_DIST, KatexRenderer, render_math
+
+    built = (
+        '<p>x <span class="arithmatex"><span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>a</mi></mrow>'
+        '<annotation encoding="application/x-tex">a &lt; b_{1}</annotation></semantics></math></span><span class="katex-html">'
+        '<span class="mord"><span>a</span></span></span></span></span>,</p><div class="arithmatex" tabindex="0"><span class="katex-display">'
+        '<span class="katex"><annotation encoding="application/x-tex">\\frac{x}{y}</annotation><span><span></span></span></span></span></div>'
+        "<p>end</p></body>"
+    )
+    assert [(element, tex) for _, _, element, tex in math_options.formulas(built)] == [("span", "a < b_{1}"), ("div", "\\frac{x}{y}")]
+    markup = '<p>x <span class="arithmatex">\\(a &lt; b_{1}\\)</span>,</p><div class="arithmatex">\\[\\frac{x}{y}\\]</div><p>end</p>'
+    assert math_options.arithmatex_markup(built) == markup + "</body>"
+    client = math_options.client_side_page(built, 2)
+    assert client.startswith(markup) and client.endswith('<script src="../../assets/katex/render-math.js"></script></body>')
+    if shutil.which("node") is None or not (KATEX_DIST / "katex.mjs").exists():
+        pytest.skip("KaTeX needs Node.js and `npm ci`")
+    renderer = KatexRenderer()
+    try:
+        rendered = render_math(markup, renderer, "bench")
+    finally:
+        renderer.close()
+    assert rendered.count('class="katex"') == 2 and math_options.arithmatex_markup(rendered) == markup
