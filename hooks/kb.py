@@ -24,7 +24,7 @@ from llmqa.content import LANGUAGES, ui_strings
 from llmqa.csp import add_content_security_policy
 from llmqa.errors import ContentError
 from llmqa.exports import Card, export_names, write_exports
-from llmqa.math import KatexRenderer, katex_assets, render_math
+from llmqa.math import KatexRenderer, katex_assets, katex_fonts_used, render_math
 from llmqa.references import references_markdown
 from llmqa.render import (
     answer_credits,
@@ -340,6 +340,7 @@ def on_page_context(context, page, config, nav):
     # every term, and its letter index does that job.
     if toc_size(page.toc) <= 1 or kind == "glossary":
         page.meta["hide"] = [*(page.meta.get("hide") or []), "toc"]
+    kb["katex_fonts"] = katex_fonts_used(page.content or "")
     context["kb"] = kb
     return context
 

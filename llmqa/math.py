@@ -96,6 +96,30 @@ def render_math(html: str, renderer: KatexRenderer, where: str, source: str = ""
     return out
 
 
+# KaTeX classes (katex.min.css) and the font each one needs. A page preloads the fonts its formulas
+# use: they would otherwise be requested only once the stylesheet applies, after the first paint,
+# and the text would shift when they arrive (Lighthouse's layout shift on formula pages).
+_FONT_CLASSES = [
+    ({"mathnormal"}, "KaTeX_Math-Italic"),
+    ({"amsrm"}, "KaTeX_AMS-Regular"), ({"mathbb"}, "KaTeX_AMS-Regular"),
+    ({"mathbf"}, "KaTeX_Main-Bold"),
+    ({"small-op"}, "KaTeX_Size1-Regular"), ({"large-op"}, "KaTeX_Size2-Regular"),
+    # "sizing size3" only scales sub- and superscripts; a delimiter's size class names a font
+    *(({"delimsizing", f"size{n}"}, f"KaTeX_Size{n}-Regular") for n in range(1, 5)),
+    *(({f"delim-size{n}"}, f"KaTeX_Size{n}-Regular") for n in (1, 4)),
+]
+_CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
+
+
+def katex_fonts_used(html: str) -> list[str]:
+    """The WOFF2 files (names under assets/katex/fonts/) that the KaTeX output in `html` needs."""
+    if 'class="katex"' not in html:
+        return []
+    class_sets = {frozenset(value.split()) for value in _CLASS_ATTRIBUTE.findall(html)}
+    fonts = ["KaTeX_Main-Regular"] + [font for needed, font in _FONT_CLASSES if any(needed <= names for names in class_sets)]
+    return [f"{font}.woff2" for font in dict.fromkeys(fonts)]
+
+
 def katex_assets() -> list[tuple[str, Path]]:
     """(site path, source file) for KaTeX's stylesheet and the WOFF2 fonts it names."""
     if not (KATEX_DIST / "katex.min.css").exists():

@@ -274,3 +274,16 @@ def test_formulas_carry_no_term_links(site):
     # nor is a link title set as a formula (cross-reference titles with parentheses were, on 171 pages)
     linked = [p for p in site.rglob("index.html") if re.search(r'<a [^>]*>[^<]*<span class="arithmatex">', p.read_text(encoding="utf-8"))]
     assert not linked, linked[:5]
+
+
+def test_formula_pages_preload_their_fonts_and_others_do_not(site):
+    """KaTeX's fonts arrive with the page, not after the first paint (Lighthouse: layout shift)."""
+    for prefix in ("", "en/"):
+        page = read(site, f"{prefix}sft/how-lora-works-and-advantages")
+        fonts = re.findall(r'<link rel="preload" href="([^"]+)" as="font" type="font/woff2" crossorigin>', page)
+        assert any(font.endswith("/KaTeX_Main-Regular.woff2") for font in fonts)
+        assert any(font.endswith("/KaTeX_Math-Italic.woff2") for font in fonts)
+        base = site / prefix / "sft/how-lora-works-and-advantages"
+        assert all((base / font).resolve().is_file() for font in fonts), fonts
+        plain = read(site, f"{prefix}sft/chat-or-base-model")
+        assert 'class="katex"' not in plain and "KaTeX_Main-Regular.woff2\" as=\"font\"" not in plain

@@ -201,3 +201,18 @@ def test_glossary_letters_group_terms_and_never_repeat_a_name():
     en = glossary_letters(glossary, "en")
     assert [g["letter"] for g in en] == ["D", "G", "H", "#"]
     assert en[0]["terms"][0]["abbr_shown"] == "DAPT"  # "adaptive" contains "dapt", but not as a word
+
+
+def test_pages_preload_the_katex_fonts_their_formulas_use():
+    from llmqa.math import KatexRenderer, katex_fonts_used
+
+    renderer = KatexRenderer()
+    try:
+        inline = "".join(renderer.render(tex, False)[0] for tex in (r"W \in \mathbb{R}^{d}", r"\sum_i x_i"))
+        display = renderer.render(r"\left(\sum_{i=1}^{n} \frac{a_i}{b_i}\right)", True)[0]
+    finally:
+        renderer.close()
+    assert katex_fonts_used(f"<p>{inline}</p>") == ["KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2",
+                                                    "KaTeX_AMS-Regular.woff2", "KaTeX_Size1-Regular.woff2"]
+    assert "KaTeX_Size2-Regular.woff2" in katex_fonts_used(display)  # a display-size sum
+    assert katex_fonts_used("<p>No formula, only a class=\"mathnormal\" lookalike.</p>") == []
