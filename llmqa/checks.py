@@ -15,7 +15,7 @@ from . import PROJECT_ROOT
 from .content import DATA_DIR, DEFAULT_LANGUAGE, Document, front_matter_problems, language_of, line_of_key, load_yaml, read_text, source_fingerprint, split_front_matter, topic_ids, twin_path, ui_strings
 from .errors import ContentError, Problem, display_path
 from .math import KatexRenderer, has_math, render_math
-from .references import arxiv_year_mismatch, check_references, load_references, shared_citation
+from .references import check_references, item_year_mismatch, load_references, shared_citation
 from .safety import markup_in, unsafe_parts
 from .site import CROSS_REFERENCE, NOTE_PATTERN
 
@@ -358,9 +358,8 @@ def _inline_citation_problems(where: str, number: int, line: str) -> list[Proble
     item = re.match(r"^\s{4}[-*] (.*?)\s*$", line)
     cited = shared_citation(item[1]) if item else None
     if cited is None:
-        dated = re.search(r"\((\d{4})\)\..*?\]\(https?://arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", item[1]) if item else None
-        mismatch = dated and arxiv_year_mismatch(int(dated[1]), dated[2])
-        return [Problem(where, number, "REF-YEAR", mismatch)] if mismatch else []
+        late = item_year_mismatch(item[1]) if item else None
+        return [Problem(where, number, "REF-YEAR", late)] if late else []
     if cited[1] == item[1]:
         return []
     key, expected = cited

@@ -50,8 +50,8 @@ def _entry_problems(key: str, entry, where: str, line: int) -> list[Problem]:
         add("needs an arxiv id, a doi or a url")
     if entry.get("arxiv") is not None and not ARXIV_PATTERN.match(str(entry["arxiv"])):
         add(f"malformed arXiv id {entry['arxiv']!r} (expected e.g. \"2106.09685\", quoted)", "REF-ID")
-    elif isinstance(year, int) and entry.get("arxiv") and arxiv_year_mismatch(year, str(entry["arxiv"])):
-        add(arxiv_year_mismatch(year, str(entry["arxiv"])), "REF-YEAR")
+    elif isinstance(year, int) and entry.get("arxiv") and (late := arxiv_year_mismatch(year, str(entry["arxiv"]))):
+        add(late, "REF-YEAR")
     if entry.get("doi") is not None and not DOI_PATTERN.match(str(entry["doi"])):
         add(f"malformed DOI {entry['doi']!r} (expected 10.<registrant>/<suffix>)", "REF-ID")
     if entry.get("url") is not None and not URL_PATTERN.match(str(entry["url"])):
@@ -65,6 +65,13 @@ def arxiv_year_mismatch(year: int, arxiv_id: str) -> str | None:
     if dated and year != 2000 + int(dated[1]):
         return f"year {year} should be {2000 + int(dated[1])}, when arXiv:{arxiv_id} first appeared (the venue keeps its own year)"
     return None
+
+
+def item_year_mismatch(item: str) -> str | None:
+    """For a note's reference item "Authors (Year). [Title](arXiv link)…": the REF-YEAR message, if any."""
+    year = re.search(r"\((\d{4})\)\.", item)
+    arxiv = next((found for url in _LINK_URL.findall(item) if (found := _ARXIV_LINK.search(url))), None)
+    return arxiv_year_mismatch(int(year[1]), arxiv[1]) if year and arxiv else None
 
 
 def check_references(path: Path = DATA_DIR / "references.yml") -> list[Problem]:
