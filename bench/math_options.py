@@ -146,9 +146,9 @@ def _transfer(urls: list[str], base_url: str, site: Path, overrides: dict[str, P
     for url in dict.fromkeys(urls):
         if url.startswith(base_url):
             name = unquote(urlparse(url).path[len(urlparse(base_url).path):])
-            path = search_timing._site_file(name, site, overrides)
+            path = search_timing.site_file(name, site, overrides)
             if path is not None:
-                sizes[name] = search_timing._gzip_size(path.read_bytes())
+                sizes[name] = search_timing.gzip_size(path.read_bytes())
     return sizes
 
 
@@ -173,7 +173,7 @@ def _summary(loads: dict[int, list], name: str, base_url: str, site: Path, overr
         for key, digits in (("load_ms", 1), ("paint_ms", 1), ("katex_ms", 1), ("shown_ms", 1), ("layout_shift", 3))
     }
     return {
-        "html_bytes": search_timing._site_file(name, site, overrides).stat().st_size,
+        "html_bytes": search_timing.site_file(name, site, overrides).stat().st_size,
         "html_gzip": sizes[name], "katex_gzip": sum(katex.values()), "all_gzip": sum(sizes.values()),
         "katex_files": katex, **medians, "rendered": loads[1][0][0]["rendered"],
         "csp_violations": sorted({v for loaded in loads.values() for r, _ in loaded for v in r["violations"]}),
@@ -208,7 +208,7 @@ def measure_pages(site: Path, runs: int) -> dict:
             built = (site / page / "index.html").read_text(encoding="utf-8")
             overrides[page + CLIENT_PAGE] = Path(tmp) / f"{index}.html"
             overrides[page + CLIENT_PAGE].write_text(client_side_page(built, page.count("/")), encoding="utf-8")
-        server, url = serve_site(site, prefix, handler=search_timing._handler(prefix, overrides))
+        server, url = serve_site(site, prefix, handler=search_timing.overriding_handler(prefix, overrides))
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

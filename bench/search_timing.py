@@ -100,12 +100,12 @@ def _hit(hrefs: list[str], expect: str | tuple[str, ...], paths: dict[str, str],
     return any(urlparse(href).path.endswith((w, w + "index.html")) for href in hrefs for w in wanted)
 
 
-def _gzip_size(data: bytes) -> int:
+def gzip_size(data: bytes) -> int:
     """Bytes on the wire from a host that gzips: never more than the file (already-compressed files go as they are)."""
     return min(len(data), len(gzip.compress(data, compresslevel=6, mtime=0)))
 
 
-def _handler(prefix: str, overrides: dict[str, Path]) -> type:
+def overriding_handler(prefix: str, overrides: dict[str, Path]) -> type:
     """The tests' request handler, serving a replacement file (e.g. a trimmed index) in place of the site's."""
     replaced = {prefix + name: str(path) for name, path in overrides.items()}
 
@@ -116,7 +116,7 @@ def _handler(prefix: str, overrides: dict[str, Path]) -> type:
     return Handler
 
 
-def _site_file(name: str, site: Path, overrides: dict[str, Path]) -> Path | None:
+def site_file(name: str, site: Path, overrides: dict[str, Path]) -> Path | None:
     if name in overrides:
         return overrides[name]
     path = site / name
@@ -131,17 +131,17 @@ def _bytes_of(urls: list[str], base_url: str, site: Path, overrides: dict[str, P
         if not url.startswith(base_url):
             continue
         name = unquote(urlparse(url).path[len(urlparse(base_url).path):])
-        path = _site_file(name, site, overrides)
+        path = site_file(name, site, overrides)
         if path is not None:
             files[name] = path.read_bytes()
     search = {name: data for name, data in files.items() if marker in name}
     return {
         "requests": len(urls),
         "all_raw_bytes": sum(len(d) for d in files.values()),
-        "all_gzip_bytes": sum(_gzip_size(d) for d in files.values()),
+        "all_gzip_bytes": sum(gzip_size(d) for d in files.values()),
         "search_raw_bytes": sum(len(d) for d in search.values()),
-        "search_gzip_bytes": sum(_gzip_size(d) for d in search.values()),
-        "search_files": {name: {"raw": len(d), "gzip": _gzip_size(d)} for name, d in sorted(search.items())},
+        "search_gzip_bytes": sum(gzip_size(d) for d in search.values()),
+        "search_files": {name: {"raw": len(d), "gzip": gzip_size(d)} for name, d in sorted(search.items())},
     }
 
 
@@ -198,7 +198,7 @@ def measure(site: Path, prefix: str = "/", queries: dict | None = None, override
     queries = queries or default_queries()
     overrides = overrides or {}
     paths = _question_paths(site, {e for items in queries.values() for _, expect in items for e in (expect if isinstance(expect, tuple) else (expect,))})
-    server, url = serve_site(site, prefix, handler=_handler(prefix, overrides))
+    server, url = serve_site(site, prefix, handler=overriding_handler(prefix, overrides))
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
